@@ -1,0 +1,65 @@
+namespace ThreadSync.Gateway;
+
+/// <summary>The stable error codes the gateway returns. Clients may branch on these; they never change meaning.</summary>
+public static class GatewayErrorCodes
+{
+    /// <summary>No API key was presented.</summary>
+    public const string MissingApiKey = "missing_api_key";
+
+    /// <summary>The API key is not known.</summary>
+    public const string InvalidApiKey = "invalid_api_key";
+
+    /// <summary>The body is not valid JSON or not the expected shape.</summary>
+    public const string InvalidJson = "invalid_json";
+
+    /// <summary>A required parameter is missing.</summary>
+    public const string MissingParameter = "missing_required_parameter";
+
+    /// <summary>A parameter has an invalid value.</summary>
+    public const string InvalidParameter = "invalid_parameter";
+
+    /// <summary>The request asks for something the gateway or the provider does not support.</summary>
+    public const string UnsupportedParameter = "unsupported_parameter";
+
+    /// <summary>The requested model is not in the catalog.</summary>
+    public const string ModelNotFound = "model_not_found";
+
+    /// <summary>The model is known but its provider has no credentials on this gateway.</summary>
+    public const string ProviderNotConfigured = "provider_not_configured";
+
+    /// <summary>The request body is larger than the configured limit.</summary>
+    public const string RequestTooLarge = "request_too_large";
+
+    /// <summary>The request's content type is not JSON.</summary>
+    public const string UnsupportedMediaType = "unsupported_media_type";
+
+    /// <summary>The route exists but not for this HTTP method.</summary>
+    public const string MethodNotAllowed = "method_not_allowed";
+
+    /// <summary>No such endpoint.</summary>
+    public const string NotFound = "not_found";
+
+    /// <summary>The provider rejected the request as invalid.</summary>
+    public const string UpstreamBadRequest = "upstream_bad_request";
+
+    /// <summary>The provider rejected the gateway's own credentials (a gateway configuration problem).</summary>
+    public const string UpstreamAuthFailed = "upstream_auth_failed";
+
+    /// <summary>The provider rate-limited the request.</summary>
+    public const string UpstreamRateLimited = "upstream_rate_limited";
+
+    /// <summary>The provider account's quota or credit is exhausted; retrying will not help.</summary>
+    public const string UpstreamQuotaExhausted = "upstream_quota_exhausted";
+
+    /// <summary>The provider failed (5xx, overloaded, malformed response, error mid-stream).</summary>
+    public const string UpstreamError = "upstream_error";
+
+    /// <summary>The provider could not be reached.</summary>
+    public const string UpstreamUnavailable = "upstream_unavailable";
+
+    /// <summary>The provider did not answer in time.</summary>
+    public const string UpstreamTimeout = "upstream_timeout";
+
+    /// <summary>An unexpected gateway failure; details are in the server log under the correlation id.</summary>
+    public const string InternalError = "internal_error";
+}

@@ -1,0 +1,10 @@
+namespace ThreadSync.Gateway;
+
+/// <summary>The authenticated identity a request runs as.</summary>
+/// <param name="KeyId">A stable, non-secret id of the credential (never the key itself).</param>
+/// <param name="DisplayName">A human-readable name for logs and audit.</param>
+public sealed record GatewayCaller(string KeyId, string DisplayName)
+{
+    /// <summary>Gets the caller used for in-process calls through the gateway's <c>IChatClient</c>.</summary>
+    public static GatewayCaller InProcess { get; } = new("in-process", "In-process application");
+}

@@ -1,0 +1,46 @@
+namespace ThreadSync.Gateway;
+
+/// <summary>
+/// Everything the gateway knows about one request as it moves through the pipeline: who is calling, its
+/// correlation id, and, once answered, the provider, model, route and usage.
+/// </summary>
+/// <remarks>
+/// One context belongs to one request; it is not thread-safe. Attach it to the request's <c>ChatOptions</c>
+/// with <see cref="GatewayChatOptionsExtensions.WithGatewayContext"/>; calls without one run as
+/// <see cref="GatewayCaller.InProcess"/>.
+/// </remarks>
+public sealed class GatewayRequestContext
+{
+    /// <summary>Initializes a new instance of the <see cref="GatewayRequestContext"/> class.</summary>
+    /// <param name="caller">The authenticated caller.</param>
+    /// <param name="correlationId">The correlation id; a new one is generated when omitted.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="caller"/> is <see langword="null"/>.</exception>
+    public GatewayRequestContext(GatewayCaller caller, string? correlationId = null)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        Caller = caller;
+        CorrelationId = correlationId ?? NewCorrelationId();
+    }
+
+    /// <summary>Gets the caller the request runs as.</summary>
+    public GatewayCaller Caller { get; }
+
+    /// <summary>Gets the correlation id, echoed to clients as <c>x-request-id</c> and written to every log and record.</summary>
+    public string CorrelationId { get; }
+
+    /// <summary>Gets the provider that served the request, once routed.</summary>
+    public GatewayProvider? Provider { get; internal set; }
+
+    /// <summary>Gets the catalog model that served the request, once routed.</summary>
+    public ModelDescriptor? Model { get; internal set; }
+
+    /// <summary>Gets how the model was chosen (see <see cref="RouteMethod"/>), once routed.</summary>
+    public string? RouteMethod { get; internal set; }
+
+    /// <summary>Gets the usage and cost, once the provider reported them.</summary>
+    public GatewayUsage? Usage { get; internal set; }
+
+    /// <summary>Creates a new correlation id: 32 lowercase hex characters, time-ordered.</summary>
+    /// <returns>The id.</returns>
+    public static string NewCorrelationId() => Guid.CreateVersion7().ToString("N");
+}

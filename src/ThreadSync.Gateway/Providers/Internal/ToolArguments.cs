@@ -1,0 +1,75 @@
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace ThreadSync.Gateway.Providers.Internal;
+
+/// <summary>
+/// Converts tool-call arguments between a provider's JSON text and <see cref="FunctionCallContent.Arguments"/>.
+/// Arguments a model produced as invalid JSON are kept verbatim, so nothing is lost on the way through.
+/// </summary>
+internal static class ToolArguments
+{
+    /// <summary>Where the verbatim argument text is kept when it does not parse as a JSON object.</summary>
+    public const string RawArgumentsKey = "threadsync.raw_arguments";
+
+    public static FunctionCallContent ToCallContent(string callId, string name, string? argumentsJson)
+    {
+        if (string.IsNullOrWhiteSpace(argumentsJson))
+        {
+            return new FunctionCallContent(callId, name, new Dictionary<string, object?>());
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(argumentsJson);
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                var arguments = new Dictionary<string, object?>();
+                foreach (var property in document.RootElement.EnumerateObject())
+                {
+                    arguments[property.Name] = property.Value.Clone();
+                }
+
+                return new FunctionCallContent(callId, name, arguments);
+            }
+        }
+        catch (JsonException ex)
+        {
+            return Verbatim(callId, name, argumentsJson, ex);
+        }
+
+        return Verbatim(callId, name, argumentsJson, null);
+    }
+
+    public static FunctionCallContent ToCallContent(string callId, string name, JsonElement argumentsObject)
+    {
+        var arguments = new Dictionary<string, object?>();
+        if (argumentsObject.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in argumentsObject.EnumerateObject())
+            {
+                arguments[property.Name] = property.Value.Clone();
+            }
+        }
+
+        return new FunctionCallContent(callId, name, arguments);
+    }
+
+    public static string ToJson(FunctionCallContent call)
+    {
+        if (call.AdditionalProperties?.TryGetValue(RawArgumentsKey, out var raw) == true && raw is string text)
+        {
+            return text;
+        }
+
+        return call.Arguments is null
+            ? "{}"
+            : JsonSerializer.Serialize(call.Arguments, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IDictionary<string, object?>)));
+    }
+
+    private static FunctionCallContent Verbatim(string callId, string name, string argumentsJson, Exception? error) => new(callId, name)
+    {
+        Exception = error,
+        AdditionalProperties = new() { [RawArgumentsKey] = argumentsJson },
+    };
+}

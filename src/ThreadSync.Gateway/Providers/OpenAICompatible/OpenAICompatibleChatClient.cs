@@ -1,0 +1,226 @@
+using System.Buffers;
+using System.Net.Http.Headers;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using Polly.Timeout;
+using ThreadSync.Gateway.Providers.Internal;
+using ThreadSync.Gateway.Providers.OpenAICompatible.Wire;
+using ThreadSync.Gateway.Serialization;
+
+namespace ThreadSync.Gateway.Providers.OpenAICompatible;
+
+/// <summary>
+/// An <see cref="IChatClient"/> over any OpenAI-compatible Chat Completions endpoint (OpenAI, xAI, Perplexity),
+/// with each provider's quirks taken from its <see cref="OpenAICompatibleDialect"/>.
+/// </summary>
+/// <remarks>
+/// Failures surface as <see cref="ProviderException"/>; the gateway turns them into client-safe errors.
+/// The API key travels only in this provider's <c>Authorization</c> header and never appears in a message.
+/// </remarks>
+internal sealed class OpenAICompatibleChatClient : IChatClient
+{
+    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
+    private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new("application/json");
+    private static readonly MediaTypeWithQualityHeaderValue AcceptEventStream = new("text/event-stream");
+    private static readonly byte[] DoneSentinel = "[DONE]"u8.ToArray();
+
+    private readonly IHttpClientFactory _httpClientFactory;
+    private readonly string _httpClientName;
+    private readonly OpenAICompatibleDialect _dialect;
+    private readonly Uri _endpoint;
+    private readonly AuthenticationHeaderValue _authorization;
+    private readonly IModelCatalog _catalog;
+    private readonly TimeProvider _timeProvider;
+    private readonly ChatClientMetadata _metadata;
+
+    public OpenAICompatibleChatClient(
+        OpenAICompatibleDialect dialect,
+        string apiKey,
+        string? baseUrl,
+        IHttpClientFactory httpClientFactory,
+        string httpClientName,
+        IModelCatalog catalog,
+        TimeProvider timeProvider)
+    {
+        _dialect = dialect;
+        _httpClientFactory = httpClientFactory;
+        _httpClientName = httpClientName;
+        _catalog = catalog;
+        _timeProvider = timeProvider;
+        var root = (baseUrl ?? dialect.DefaultBaseUrl).TrimEnd('/') + "/";
+        _endpoint = new Uri(new Uri(root), dialect.ChatPath);
+        _authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        _metadata = new ChatClientMetadata(dialect.Provider.ToWireId(), new Uri(root));
+    }
+
+    public async Task<ChatResponse> GetResponseAsync(
+        IEnumerable<ChatMessage> messages,
+        ChatOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        using var request = CreateRequest(messages, options, stream: false);
+        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        ChatCompletionPayload? payload;
+        try
+        {
+            var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using (body.ConfigureAwait(false))
+            {
+                payload = await JsonSerializer.DeserializeAsync(body, GatewayJsonContext.Default.ChatCompletionPayload, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (JsonException ex)
+        {
+            throw Malformed(ex);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException)
+        {
+            throw new ProviderException(_dialect.Provider, ProviderFailureKind.StreamTruncated, $"The connection to provider '{_dialect.Provider.ToWireId()}' broke while reading the response.", innerException: ex);
+        }
+
+        return OpenAICompatibleResponseReader.ToChatResponse(payload ?? throw Malformed(null), _dialect);
+    }
+
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages,
+        ChatOptions? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var request = CreateRequest(messages, options, stream: true);
+        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using var bodyScope = body.ConfigureAwait(false);
+
+        var state = new OpenAICompatibleStreamState(_dialect);
+        var events = SseParser.Create(body, static (_, data) => ParseEvent(data)).EnumerateAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using var eventsScope = events.ConfigureAwait(false);
+        var sawDone = false;
+        while (true)
+        {
+            SseItem<ChatCompletionPayload?> item;
+            try
+            {
+                if (!await events.MoveNextAsync().ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                item = events.Current;
+            }
+            catch (JsonException ex)
+            {
+                throw Malformed(ex);
+            }
+            catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+            {
+                if (state.Finished)
+                {
+                    // The provider finished; only trailing usage or [DONE] was lost with the connection.
+                    break;
+                }
+
+                throw Truncated(ex);
+            }
+
+            if (item.Data is null)
+            {
+                sawDone = true;
+                break;
+            }
+
+            if (state.Accept(item.Data) is { } update)
+            {
+                yield return update;
+            }
+        }
+
+        if (!sawDone && !state.Finished)
+        {
+            throw Truncated(null);
+        }
+
+        if (state.Complete() is { } last)
+        {
+            yield return last;
+        }
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is not null ? null
+            : serviceType == typeof(ChatClientMetadata) ? _metadata
+            : serviceType.IsInstanceOfType(this) ? this
+            : null;
+    }
+
+    public void Dispose()
+    {
+        // HttpClient instances come from IHttpClientFactory, which owns their handlers.
+    }
+
+    private static ChatCompletionPayload? ParseEvent(ReadOnlySpan<byte> data)
+    {
+        var trimmed = data.Trim((byte)' ');
+        return trimmed.SequenceEqual(DoneSentinel) ? null : JsonSerializer.Deserialize(trimmed, GatewayJsonContext.Default.ChatCompletionPayload);
+    }
+
+    private HttpRequestMessage CreateRequest(IEnumerable<ChatMessage> messages, ChatOptions? options, bool stream)
+    {
+        var modelId = options?.ModelId ?? throw new ProviderException(_dialect.Provider, ProviderFailureKind.Unsupported, "No model was given.", upstreamMessage: "No model was given.");
+        _catalog.TryResolve(modelId, out var model);
+
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            OpenAICompatibleRequestWriter.Write(writer, _dialect, modelId, model, messages, options, stream);
+        }
+
+        var content = new ReadOnlyMemoryContent(buffer.WrittenMemory);
+        content.Headers.ContentType = JsonContentType;
+        var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = content };
+        request.Headers.Authorization = _authorization;
+        request.Headers.Accept.Add(stream ? AcceptEventStream : AcceptJson);
+        return request;
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            var client = _httpClientFactory.CreateClient(_httpClientName);
+            response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutRejectedException ex)
+        {
+            throw new ProviderException(_dialect.Provider, ProviderFailureKind.Timeout, $"Provider '{_dialect.Provider.ToWireId()}' did not answer in time.", innerException: ex);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ProviderException(_dialect.Provider, ProviderFailureKind.Timeout, $"Provider '{_dialect.Provider.ToWireId()}' did not answer in time.", innerException: ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new ProviderException(_dialect.Provider, ProviderFailureKind.Unavailable, $"Provider '{_dialect.Provider.ToWireId()}' could not be reached.", innerException: ex);
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            using (response)
+            {
+                throw await ProviderErrorParser.ReadAsync(_dialect.Provider, response, _timeProvider, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return response;
+    }
+
+    private ProviderException Malformed(Exception? inner) =>
+        new(_dialect.Provider, ProviderFailureKind.MalformedResponse, $"Provider '{_dialect.Provider.ToWireId()}' sent a response the gateway could not read.", innerException: inner);
+
+    private ProviderException Truncated(Exception? inner) =>
+        new(_dialect.Provider, ProviderFailureKind.StreamTruncated, $"The stream from provider '{_dialect.Provider.ToWireId()}' ended before it finished.", innerException: inner);
+}
