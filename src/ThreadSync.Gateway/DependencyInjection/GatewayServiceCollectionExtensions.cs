@@ -81,6 +81,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<IModelCatalog>(static _ => ModelCatalog.LoadEmbedded());
         services.TryAddSingleton<IGatewayAuthenticator, ConfiguredKeyAuthenticator>();
         services.TryAddSingleton<ProviderClientRegistry>();
+        services.TryAddSingleton<IGatewayModelDirectory, GatewayModelDirectory>();
         services.TryAddSingleton<ModelRouter>();
         services.TryAddSingleton<GatewayChatClient>();
         services.TryAddKeyedSingleton<IChatClient>(ThreadSyncGatewayServiceKeys.ChatClient, static (sp, _) => sp.GetRequiredService<GatewayChatClient>());

@@ -11,7 +11,7 @@ internal static class UpstreamErrorMapper
     public static GatewayException Map(ProviderException failure, string modelId)
     {
         var provider = failure.Provider.ToWireId();
-        var detail = ErrorSanitizer.Sanitize(failure.UpstreamMessage);
+        var detail = SensitiveDataRedactor.Redact(failure.UpstreamMessage);
         var suffix = detail is null ? string.Empty : ": " + detail;
         return failure.Kind switch
         {

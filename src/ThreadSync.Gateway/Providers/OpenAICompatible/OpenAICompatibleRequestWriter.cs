@@ -367,7 +367,7 @@ internal static class OpenAICompatibleRequestWriter
                 writer.WritePropertyName("function");
                 writer.WriteStartObject();
                 writer.WriteString("name", call.Name);
-                writer.WriteString("arguments", ToolArguments.ToJson(call));
+                writer.WriteString("arguments", ToolCallArguments.ToJson(call));
                 writer.WriteEndObject();
                 writer.WriteEndObject();
             }

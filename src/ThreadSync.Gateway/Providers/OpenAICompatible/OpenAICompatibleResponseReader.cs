@@ -45,7 +45,7 @@ internal static class OpenAICompatibleResponseReader
 
         foreach (var call in message?.ToolCalls ?? [])
         {
-            contents.Add(ToolArguments.ToCallContent(call.Id ?? string.Empty, call.Function?.Name ?? string.Empty, call.Function?.Arguments));
+            contents.Add(ToolCallArguments.ToCallContent(call.Id ?? string.Empty, call.Function?.Name ?? string.Empty, call.Function?.Arguments));
         }
 
         var response = new ChatResponse(new ChatMessage(ChatRole.Assistant, contents))

@@ -169,7 +169,7 @@ internal sealed class OpenAICompatibleStreamState
     {
         foreach (var builder in _toolCalls.Values)
         {
-            contents.Add(ToolArguments.ToCallContent(builder.Id ?? string.Empty, builder.Name ?? string.Empty, builder.Arguments.ToString()));
+            contents.Add(ToolCallArguments.ToCallContent(builder.Id ?? string.Empty, builder.Name ?? string.Empty, builder.Arguments.ToString()));
         }
 
         _toolCalls.Clear();

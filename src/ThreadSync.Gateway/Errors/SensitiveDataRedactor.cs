@@ -1,16 +1,19 @@
 using System.Text.RegularExpressions;
 
-namespace ThreadSync.Gateway.Errors.Internal;
+namespace ThreadSync.Gateway;
 
 /// <summary>
-/// Cleans provider-supplied text before it may reach a client or a log: URLs (which can carry hosts, paths
+/// Cleans untrusted text (provider messages, exception messages) before it may reach a client or a log: URLs (which can carry hosts, paths
 /// and query-string keys) and anything shaped like a credential are replaced, and the length is capped.
 /// </summary>
-internal static partial class ErrorSanitizer
+public static partial class SensitiveDataRedactor
 {
     private const int MaxLength = 500;
 
-    public static string? Sanitize(string? text)
+    /// <summary>Returns <paramref name="text"/> with URLs and credential-like tokens replaced, on one line, at most 500 characters.</summary>
+    /// <param name="text">Untrusted text, for example a provider's error message.</param>
+    /// <returns>The cleaned text, or <see langword="null"/> when there is nothing left to say.</returns>
+    public static string? Redact(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
         {

@@ -1,17 +1,22 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
-namespace ThreadSync.Gateway.Providers.Internal;
+namespace ThreadSync.Gateway;
 
 /// <summary>
 /// Converts tool-call arguments between a provider's JSON text and <see cref="FunctionCallContent.Arguments"/>.
 /// Arguments a model produced as invalid JSON are kept verbatim, so nothing is lost on the way through.
 /// </summary>
-internal static class ToolArguments
+public static class ToolCallArguments
 {
     /// <summary>Where the verbatim argument text is kept when it does not parse as a JSON object.</summary>
     public const string RawArgumentsKey = "threadsync.raw_arguments";
 
+    /// <summary>Creates a call from a provider's JSON argument text; invalid JSON is kept verbatim under <see cref="RawArgumentsKey"/>.</summary>
+    /// <param name="callId">The call id.</param>
+    /// <param name="name">The function name.</param>
+    /// <param name="argumentsJson">The arguments as JSON text.</param>
+    /// <returns>The call.</returns>
     public static FunctionCallContent ToCallContent(string callId, string name, string? argumentsJson)
     {
         if (string.IsNullOrWhiteSpace(argumentsJson))
@@ -41,6 +46,11 @@ internal static class ToolArguments
         return Verbatim(callId, name, argumentsJson, null);
     }
 
+    /// <summary>Creates a call from a JSON object of arguments (providers that send objects, not text).</summary>
+    /// <param name="callId">The call id.</param>
+    /// <param name="name">The function name.</param>
+    /// <param name="argumentsObject">The arguments object.</param>
+    /// <returns>The call.</returns>
     public static FunctionCallContent ToCallContent(string callId, string name, JsonElement argumentsObject)
     {
         var arguments = new Dictionary<string, object?>();
@@ -55,7 +65,17 @@ internal static class ToolArguments
         return new FunctionCallContent(callId, name, arguments);
     }
 
+    /// <summary>Writes a call's arguments as JSON text, verbatim when they were kept verbatim.</summary>
+    /// <param name="call">The call.</param>
+    /// <returns>The JSON text.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="call"/> is <see langword="null"/>.</exception>
     public static string ToJson(FunctionCallContent call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        return ToJsonCore(call);
+    }
+
+    private static string ToJsonCore(FunctionCallContent call)
     {
         if (call.AdditionalProperties?.TryGetValue(RawArgumentsKey, out var raw) == true && raw is string text)
         {

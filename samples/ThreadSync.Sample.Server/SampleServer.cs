@@ -1,0 +1,93 @@
+using System.Security.Cryptography;
+using ThreadSync.Gateway;
+using ThreadSync.Hosting;
+
+namespace ThreadSync.Sample.Server;
+
+/// <summary>
+/// Builds the reference server: the ThreadSync Gateway behind its HTTP endpoints, configured from
+/// appsettings.json, environment variables (<c>ThreadSync__Providers__OpenAI__ApiKey</c>) and the command line.
+/// </summary>
+public static class SampleServer
+{
+    /// <summary>Where the server listens unless <c>--urls</c> or <c>ASPNETCORE_URLS</c> say otherwise.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    /// <summary>Builds the application.</summary>
+    /// <param name="args">Command-line arguments.</param>
+    /// <param name="configure">Adjusts the builder before the app is built (tests use this).</param>
+    /// <returns>The application, ready to run.</returns>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        EnsureAnApiKey(builder.Configuration);
+
+        builder.Services.AddThreadSyncGateway(builder.Configuration.GetSection(GatewayOptions.SectionName));
+        builder.Services.AddThreadSyncHosting(builder.Configuration.GetSection(ThreadSyncHttpOptions.SectionName));
+
+        var app = builder.Build();
+        app.UseThreadSync();
+        app.MapThreadSync();
+        app.Lifetime.ApplicationStarted.Register(() => LogProviders(app));
+        return app;
+    }
+
+    /// <summary>
+    /// Interim, until managed keys: with no key in <c>ThreadSync:Auth:ApiKeys</c>, generate one for this run
+    /// and print it once to the console (never to the log), so the server is usable but never open.
+    /// </summary>
+    private static void EnsureAnApiKey(ConfigurationManager configuration)
+    {
+        if (configuration.GetSection("ThreadSync:Auth:ApiKeys").GetChildren().Any(static c => !string.IsNullOrWhiteSpace(c.Value)))
+        {
+            return;
+        }
+
+        var key = "tsg-" + RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 40);
+        configuration.AddInMemoryCollection([new("ThreadSync:Auth:ApiKeys:0", key)]);
+        Console.WriteLine($"""
+
+            No API key is configured (ThreadSync:Auth:ApiKeys), so this run generated one. It is shown only now:
+
+                {key}
+
+            Call the gateway with 'Authorization: Bearer <key>' or 'x-api-key: <key>'.
+            Set ThreadSync__Auth__ApiKeys__0 to choose your own.
+
+            """);
+    }
+
+    private static void LogProviders(WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ThreadSync.Sample.Server");
+        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayOptions>>().Value;
+        var configured = new List<string>();
+        foreach (var provider in Enum.GetValues<GatewayProvider>())
+        {
+            var settings = options.Providers.Get(provider);
+            if (settings.IsConfigured)
+            {
+                // The base URL itself is not logged: it may carry credentials for a proxy.
+                configured.Add(settings.BaseUrl is null ? provider.ToWireId() : provider.ToWireId() + " (custom base URL)");
+            }
+        }
+
+        if (configured.Count == 0)
+        {
+            SampleServerLog.NoProviders(logger);
+        }
+        else
+        {
+            SampleServerLog.ProvidersConfigured(logger, string.Join(", ", configured));
+        }
+
+        SampleServerLog.Listening(logger, string.Join(", ", app.Urls));
+    }
+}

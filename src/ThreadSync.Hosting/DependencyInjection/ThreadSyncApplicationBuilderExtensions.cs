@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using ThreadSync.Hosting.Endpoints;
+using ThreadSync.Hosting.Endpoints.OpenAI;
+using ThreadSync.Hosting.Http;
+
+namespace ThreadSync.Hosting;
+
+/// <summary>Adds the ThreadSync middleware and endpoints to an ASP.NET Core application.</summary>
+public static class ThreadSyncApplicationBuilderExtensions
+{
+    /// <summary>
+    /// Adds the ThreadSync request middleware: a correlation id on every response (<c>x-request-id</c>) and
+    /// OpenAI-shaped JSON errors without internals. Call it before mapping endpoints.
+    /// </summary>
+    /// <param name="app">The application builder.</param>
+    /// <returns>The application builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="app"/> is <see langword="null"/>.</exception>
+    public static IApplicationBuilder UseThreadSync(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.UseMiddleware<ThreadSyncRequestMiddleware>();
+    }
+
+    /// <summary>
+    /// Maps the ThreadSync endpoints: <c>POST /v1/chat/completions</c>, <c>GET /v1/models</c> and <c>GET /health</c>.
+    /// </summary>
+    /// <param name="endpoints">The endpoint route builder.</param>
+    /// <returns>The endpoint route builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="endpoints"/> is <see langword="null"/>.</exception>
+    public static IEndpointRouteBuilder MapThreadSync(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapPost("/v1/chat/completions", static http => http.RequestServices.GetRequiredService<ChatCompletionsEndpoint>().HandleAsync(http));
+        endpoints.MapGet("/v1/models", static http => http.RequestServices.GetRequiredService<ModelsEndpoint>().HandleAsync(http));
+        endpoints.MapGet("/health", HealthEndpoint.HandleAsync);
+        return endpoints;
+    }
+}

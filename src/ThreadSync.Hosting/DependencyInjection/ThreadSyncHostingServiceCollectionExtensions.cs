@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ThreadSync.Hosting.Endpoints;
+using ThreadSync.Hosting.Endpoints.OpenAI;
+
+namespace ThreadSync.Hosting;
+
+/// <summary>Registers the ThreadSync HTTP surface. Pair with <c>AddThreadSyncGateway</c>, <c>UseThreadSync</c> and <c>MapThreadSync</c>.</summary>
+public static class ThreadSyncHostingServiceCollectionExtensions
+{
+    /// <summary>Adds the services behind the ThreadSync endpoints.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="httpSection">The <c>ThreadSync:Http</c> configuration section, if any.</param>
+    /// <returns>The service collection.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> is <see langword="null"/>.</exception>
+    public static IServiceCollection AddThreadSyncHosting(this IServiceCollection services, IConfiguration? httpSection = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<ThreadSyncHttpOptions>();
+        if (httpSection is not null)
+        {
+            options.Bind(httpSection);
+        }
+
+        options.Validate(static o => o.MaxRequestBodyBytes > 0, $"{ThreadSyncHttpOptions.SectionName}:MaxRequestBodyBytes must be a positive number of bytes.").ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ChatCompletionsEndpoint>();
+        services.TryAddSingleton<ModelsEndpoint>();
+        return services;
+    }
+}

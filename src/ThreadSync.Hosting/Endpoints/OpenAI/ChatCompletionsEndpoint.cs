@@ -1,0 +1,90 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ThreadSync.Hosting.Serialization;
+using ThreadSync.Gateway;
+using ThreadSync.Hosting.Http;
+using ThreadSync.Hosting.Telemetry;
+
+namespace ThreadSync.Hosting.Endpoints.OpenAI;
+
+/// <summary><c>POST /v1/chat/completions</c>: OpenAI's Chat Completions API over the governed gateway.</summary>
+internal sealed class ChatCompletionsEndpoint(
+    [FromKeyedServices(ThreadSyncGatewayServiceKeys.ChatClient)] IChatClient gateway,
+    IGatewayAuthenticator authenticator,
+    IOptions<ThreadSyncHttpOptions> httpOptions,
+    TimeProvider timeProvider,
+    ILogger<ChatCompletionsEndpoint> logger)
+{
+    public async Task HandleAsync(HttpContext http)
+    {
+        var request = http.Request;
+        var correlationId = CorrelationId.Get(http);
+        RequestGuards.RequireJson(request);
+        var caller = await RequestGuards.AuthenticateAsync(request, authenticator);
+
+        ParsedChatRequest parsed;
+        var body = await RequestGuards.ReadBodyAsync(request, httpOptions.Value.MaxRequestBodyBytes);
+        try
+        {
+            parsed = OpenAIChatRequestParser.Parse(body);
+        }
+        finally
+        {
+            request.BodyReader.AdvanceTo(body.End);
+        }
+
+        var context = new GatewayRequestContext(caller, correlationId);
+        parsed.Options.WithGatewayContext(context);
+        var created = timeProvider.GetUtcNow().ToUnixTimeSeconds();
+        var aborted = http.RequestAborted;
+
+        if (!parsed.Stream)
+        {
+            var response = await gateway.GetResponseAsync(parsed.Messages, parsed.Options, aborted);
+            http.Response.ContentType = "application/json";
+            using var writer = new Utf8JsonWriter(http.Response.BodyWriter, HostingJson.WriterOptions);
+            OpenAIChatResponseWriter.Write(writer, response, context, created);
+            await writer.FlushAsync(aborted);
+            return;
+        }
+
+        await StreamAsync(http, parsed, context, created, correlationId);
+    }
+
+    private async Task StreamAsync(HttpContext http, ParsedChatRequest parsed, GatewayRequestContext context, long created, string correlationId)
+    {
+        var aborted = http.RequestAborted;
+        await using var updates = gateway.GetStreamingResponseAsync(parsed.Messages, parsed.Options, aborted).GetAsyncEnumerator(aborted);
+
+        // Nothing is sent before the first update: a failure up to here is still a plain JSON error with its status.
+        var hasFirst = await updates.MoveNextAsync();
+
+        var response = http.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        var chunks = new OpenAIChunkWriter(response.BodyWriter, context, created, parsed.IncludeUsage);
+        try
+        {
+            if (hasFirst)
+            {
+                do
+                {
+                    await chunks.WriteAsync(updates.Current, aborted);
+                }
+                while (await updates.MoveNextAsync());
+            }
+
+            await chunks.CompleteAsync(context.Usage, aborted);
+        }
+        catch (GatewayException ex) when (!aborted.IsCancellationRequested)
+        {
+            HostingLog.StreamFailed(logger, correlationId, ex.StatusCode, ex.Code);
+            await chunks.FailAsync(ex, correlationId, aborted);
+        }
+    }
+}

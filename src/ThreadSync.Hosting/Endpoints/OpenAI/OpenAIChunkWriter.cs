@@ -1,0 +1,189 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using ThreadSync.Hosting.Serialization;
+using ThreadSync.Gateway;
+
+namespace ThreadSync.Hosting.Endpoints.OpenAI;
+
+/// <summary>
+/// Writes normalized stream updates as OpenAI <c>chat.completion.chunk</c> server-sent events ending in
+/// <c>data: [DONE]</c>. The finish chunk is held back until the upstream stream ends so citations can ride on
+/// it; the usage chunk (<c>choices: []</c>) is sent only when the client asked with <c>stream_options.include_usage</c>.
+/// </summary>
+internal sealed class OpenAIChunkWriter
+{
+    private static ReadOnlySpan<byte> DataPrefix => "data: "u8;
+
+    private static ReadOnlySpan<byte> EventEnd => "\n\n"u8;
+
+    private readonly PipeWriter _pipe;
+    private readonly Utf8JsonWriter _json;
+    private readonly string _id;
+    private readonly long _created;
+    private readonly bool _includeUsage;
+    private readonly List<AIContent> _citationHolders = [];
+    private string _model;
+    private bool _sentRole;
+    private ChatFinishReason? _finishReason;
+    private bool _finished;
+
+    public OpenAIChunkWriter(PipeWriter pipe, GatewayRequestContext context, long createdUnixSeconds, bool includeUsage)
+    {
+        _pipe = pipe;
+        _json = new Utf8JsonWriter(pipe, HostingJson.WriterOptions);
+        _id = "chatcmpl-" + context.CorrelationId;
+        _created = createdUnixSeconds;
+        _includeUsage = includeUsage;
+        _model = context.Model?.Id ?? string.Empty;
+    }
+
+    public async ValueTask WriteAsync(ChatResponseUpdate update, CancellationToken cancellationToken)
+    {
+        if (update.ModelId is { Length: > 0 } model)
+        {
+            _model = model;
+        }
+
+        if (!_sentRole)
+        {
+            WriteDeltaChunk(static (w, _) => w.WriteString("content", string.Empty), (object?)null, role: true);
+            _sentRole = true;
+        }
+
+        List<FunctionCallContent>? calls = null;
+        foreach (var content in update.Contents)
+        {
+            switch (content)
+            {
+                case TextContent { Text.Length: > 0 } text:
+                    WriteDeltaChunk(static (w, t) => w.WriteString("content", t), text.Text);
+                    break;
+                case TextReasoningContent { Text.Length: > 0 } reasoning:
+                    WriteDeltaChunk(static (w, t) => w.WriteString("reasoning_content", t), reasoning.Text);
+                    break;
+                case ErrorContent { ErrorCode: "refusal" } refusal:
+                    WriteDeltaChunk(static (w, t) => w.WriteString("refusal", t), refusal.Message);
+                    break;
+                case FunctionCallContent call:
+                    (calls ??= []).Add(call);
+                    break;
+            }
+
+            if (content.Annotations is { Count: > 0 })
+            {
+                _citationHolders.Add(content);
+            }
+        }
+
+        if (calls is not null)
+        {
+            WriteDeltaChunk(static (w, c) => OpenAIWireFormat.WriteToolCalls(w, c, withIndex: true), calls);
+        }
+
+        if (update.FinishReason is { } reason)
+        {
+            _finishReason = reason;
+            _finished = true;
+        }
+
+        await _pipe.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>Writes the finish chunk, the usage chunk when requested, and <c>[DONE]</c>.</summary>
+    public async ValueTask CompleteAsync(GatewayUsage? usage, CancellationToken cancellationToken)
+    {
+        if (!_sentRole)
+        {
+            WriteDeltaChunk(static (w, _) => w.WriteString("content", string.Empty), (object?)null, role: true);
+        }
+
+        BeginEvent();
+        WriteChunkHeader();
+        _json.WritePropertyName("choices");
+        _json.WriteStartArray();
+        _json.WriteStartObject();
+        _json.WriteNumber("index", 0);
+        _json.WritePropertyName("delta");
+        _json.WriteStartObject();
+        _json.WriteEndObject();
+        _json.WriteNull("logprobs");
+        _json.WriteString("finish_reason", _finished ? OpenAIWireFormat.FinishReason(_finishReason) : "stop");
+        _json.WriteEndObject();
+        _json.WriteEndArray();
+        OpenAIWireFormat.WriteCitations(_json, _citationHolders);
+        EndEvent();
+
+        if (_includeUsage)
+        {
+            BeginEvent();
+            WriteChunkHeader();
+            _json.WritePropertyName("choices");
+            _json.WriteStartArray();
+            _json.WriteEndArray();
+            OpenAIWireFormat.WriteUsage(_json, usage ?? new GatewayUsage());
+            EndEvent();
+        }
+
+        _pipe.Write("data: [DONE]\n\n"u8);
+        await _pipe.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>Writes an error event after the stream started; the stream then ends without <c>[DONE]</c>.</summary>
+    public async ValueTask FailAsync(GatewayException error, string correlationId, CancellationToken cancellationToken)
+    {
+        _pipe.Write(DataPrefix);
+        _json.Reset(_pipe);
+        Http.ErrorResponses.WriteBody(_json, error, correlationId);
+        _json.Flush();
+        _pipe.Write(EventEnd);
+        await _pipe.FlushAsync(cancellationToken);
+    }
+
+    private void WriteDeltaChunk<TState>(Action<Utf8JsonWriter, TState> writeDelta, TState state, bool role = false)
+    {
+        BeginEvent();
+        WriteChunkHeader();
+        _json.WritePropertyName("choices");
+        _json.WriteStartArray();
+        _json.WriteStartObject();
+        _json.WriteNumber("index", 0);
+        _json.WritePropertyName("delta");
+        _json.WriteStartObject();
+        if (role)
+        {
+            _json.WriteString("role", "assistant");
+        }
+
+        writeDelta(_json, state);
+        _json.WriteEndObject();
+        _json.WriteNull("logprobs");
+        _json.WriteNull("finish_reason");
+        _json.WriteEndObject();
+        _json.WriteEndArray();
+        EndEvent();
+    }
+
+    private void WriteChunkHeader()
+    {
+        _json.WriteString("id", _id);
+        _json.WriteString("object", "chat.completion.chunk");
+        _json.WriteNumber("created", _created);
+        _json.WriteString("model", _model);
+    }
+
+    private void BeginEvent()
+    {
+        _pipe.Write(DataPrefix);
+        _json.Reset(_pipe);
+        _json.WriteStartObject();
+    }
+
+    private void EndEvent()
+    {
+        _json.WriteEndObject();
+        _json.Flush();
+        _pipe.Write(EventEnd);
+    }
+}

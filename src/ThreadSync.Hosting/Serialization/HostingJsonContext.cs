@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+using ThreadSync.Hosting.Endpoints.OpenAI.Wire;
+
+namespace ThreadSync.Hosting.Serialization;
+
+/// <summary>Source-generated JSON metadata for the inbound wire types of the HTTP endpoints.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ChatCompletionRequest))]
+internal sealed partial class HostingJsonContext : JsonSerializerContext;
