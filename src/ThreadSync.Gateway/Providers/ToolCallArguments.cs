@@ -12,6 +12,9 @@ public static class ToolCallArguments
     /// <summary>Where the verbatim argument text is kept when it does not parse as a JSON object.</summary>
     public const string RawArgumentsKey = "threadsync.raw_arguments";
 
+    // M.E.AI's defaults indent; arguments go over the wire compact, as models and providers write them.
+    internal static readonly JsonSerializerOptions CompactOptions = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
+
     /// <summary>Creates a call from a provider's JSON argument text; invalid JSON is kept verbatim under <see cref="RawArgumentsKey"/>.</summary>
     /// <param name="callId">The call id.</param>
     /// <param name="name">The function name.</param>
@@ -84,7 +87,7 @@ public static class ToolCallArguments
 
         return call.Arguments is null
             ? "{}"
-            : JsonSerializer.Serialize(call.Arguments, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IDictionary<string, object?>)));
+            : JsonSerializer.Serialize(call.Arguments, CompactOptions.GetTypeInfo(typeof(IDictionary<string, object?>)));
     }
 
     private static FunctionCallContent Verbatim(string callId, string name, string argumentsJson, Exception? error) => new(callId, name)

@@ -385,7 +385,7 @@ internal static class OpenAICompatibleRequestWriter
         JsonElement { ValueKind: JsonValueKind.String } e => e.GetString() ?? string.Empty,
         JsonElement e => e.GetRawText(),
         TextContent t => t.Text,
-        var other => JsonSerializer.Serialize(other, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(object))),
+        var other => JsonSerializer.Serialize(other, ToolCallArguments.CompactOptions.GetTypeInfo(typeof(object))),
     };
 
     private static IEnumerable<ChatMessage> MergeConsecutiveRoles(IEnumerable<ChatMessage> messages)

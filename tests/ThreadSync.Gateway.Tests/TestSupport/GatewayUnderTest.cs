@@ -1,0 +1,62 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using ThreadSync.Testing.FakeUpstreams;
+
+namespace ThreadSync.Gateway.Tests.TestSupport;
+
+/// <summary>The real gateway (DI, adapters, HTTP) pointed at one fake provider upstream on loopback.</summary>
+internal sealed class GatewayUnderTest : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+
+    private GatewayUnderTest(FakeProviderServer upstream, ServiceProvider services)
+    {
+        Upstream = upstream;
+        _services = services;
+        Chat = services.GetRequiredService<IChatClient>();
+    }
+
+    public FakeProviderServer Upstream { get; }
+
+    public IChatClient Chat { get; }
+
+    public static async Task<GatewayUnderTest> StartAsync(FakeProviderKind kind, Action<GatewayOptions>? configure = null, FakeProviderOptions? fakeOptions = null)
+    {
+        var upstream = await FakeProviderServer.StartAsync(kind, fakeOptions);
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddThreadSyncGateway(options =>
+        {
+            var provider = options.Providers.Get(ToProvider(kind));
+            provider.ApiKey = upstream.ApiKey;
+            provider.BaseUrl = upstream.BaseUrl.ToString();
+            configure?.Invoke(options);
+        });
+        return new GatewayUnderTest(upstream, services.BuildServiceProvider(validateScopes: true));
+    }
+
+    public static GatewayProvider ToProvider(FakeProviderKind kind) => kind switch
+    {
+        FakeProviderKind.OpenAI => GatewayProvider.OpenAI,
+        FakeProviderKind.XAI => GatewayProvider.XAI,
+        FakeProviderKind.Perplexity => GatewayProvider.Perplexity,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    public async Task<List<ChatResponseUpdate>> StreamAsync(IEnumerable<ChatMessage> messages, ChatOptions options)
+    {
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (var update in Chat.GetStreamingResponseAsync(messages, options, TestContext.Current.CancellationToken))
+        {
+            updates.Add(update);
+        }
+
+        return updates;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await Upstream.DisposeAsync();
+    }
+}
