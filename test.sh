@@ -12,17 +12,21 @@ fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1
 export DOTNET_NOLOGO=1
 
-results="$(mktemp -d)"
-trap 'rm -rf "$results"' EXIT
+output="$(mktemp)"
+trap 'rm -f "$output"' EXIT
 
+# Tests run on Microsoft.Testing.Platform (see global.json); one run covers every test project in the solution.
 status=0
-dotnet test ThreadSync.sln -c Release --logger "console;verbosity=normal" --logger "trx" --results-directory "$results" "$@" \
-  | tee "$results/output.txt" || status=$?
+dotnet test --solution ThreadSync.sln -c Release "$@" 2>&1 | tee "$output" || status=$?
 
-# One closing line for humans and CI: totals over every test project.
-passed=$(grep -hoE 'Passed: +[0-9]+' "$results/output.txt" | awk '{s+=$2} END {print s+0}')
-failed=$(grep -hoE 'Failed: +[0-9]+' "$results/output.txt" | awk '{s+=$2} END {print s+0}')
-skipped=$(grep -hoE 'Skipped: +[0-9]+' "$results/output.txt" | awk '{s+=$2} END {print s+0}')
+# One closing line for humans and CI, from the platform's run summary.
+passed=$(grep -oE '^\s+succeeded: [0-9]+' "$output" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -oE '^\s+failed: [0-9]+' "$output" | awk '{s+=$2} END {print s+0}')
+skipped=$(grep -oE '^\s+skipped: [0-9]+' "$output" | awk '{s+=$2} END {print s+0}')
 echo
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+if [ "$status" -eq 0 ] && [ "$passed" -eq 0 ]; then
+  echo "No test ran." >&2
+  exit 1
+fi
 exit $status
