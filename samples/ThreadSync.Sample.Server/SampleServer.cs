@@ -19,7 +19,8 @@ public static class SampleServer
     /// <returns>The application, ready to run.</returns>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // appsettings.json ships next to the binary, so it loads whatever directory `dotnet run --project` starts from.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
 
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
