@@ -10,6 +10,7 @@ namespace ThreadSync.Gateway;
 /// </remarks>
 public static class GatewayChatOptionsExtensions
 {
+    /// <summary>The one key under which a <see cref="GatewayRequestContext"/> travels, on options, responses and updates.</summary>
     internal const string ContextKey = "threadsync.context";
 
     /// <summary>Attaches <paramref name="context"/> to <paramref name="options"/>.</summary>

@@ -5,8 +5,6 @@ namespace ThreadSync.Gateway;
 /// <summary>Reads the gateway's facts (provider, route, usage and cost) off a response from the gateway's <c>IChatClient</c>.</summary>
 public static class GatewayChatResponseExtensions
 {
-    internal const string ContextKey = "threadsync.context";
-
     /// <summary>Gets the request context of a response produced by the gateway.</summary>
     /// <param name="response">The response.</param>
     /// <returns>The context, or <see langword="null"/> when the response did not come through the gateway.</returns>
@@ -14,7 +12,7 @@ public static class GatewayChatResponseExtensions
     public static GatewayRequestContext? GetGatewayContext(this ChatResponse response)
     {
         ArgumentNullException.ThrowIfNull(response);
-        return response.AdditionalProperties?.TryGetValue(ContextKey, out var value) == true ? value as GatewayRequestContext : null;
+        return response.AdditionalProperties?.TryGetValue(GatewayChatOptionsExtensions.ContextKey, out var value) == true ? value as GatewayRequestContext : null;
     }
 
     /// <summary>Gets the request context carried by a streamed update (set on the update that carries usage).</summary>
@@ -24,6 +22,6 @@ public static class GatewayChatResponseExtensions
     public static GatewayRequestContext? GetGatewayContext(this ChatResponseUpdate update)
     {
         ArgumentNullException.ThrowIfNull(update);
-        return update.AdditionalProperties?.TryGetValue(ContextKey, out var value) == true ? value as GatewayRequestContext : null;
+        return update.AdditionalProperties?.TryGetValue(GatewayChatOptionsExtensions.ContextKey, out var value) == true ? value as GatewayRequestContext : null;
     }
 }

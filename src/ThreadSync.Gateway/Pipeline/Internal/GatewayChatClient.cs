@@ -14,13 +14,11 @@ namespace ThreadSync.Gateway.Pipeline.Internal;
 internal sealed class GatewayChatClient : IChatClient
 {
     private readonly ModelRouter _router;
-    private readonly ProviderClientRegistry _providers;
     private readonly ChatClientMetadata _metadata = new("threadsync");
 
-    public GatewayChatClient(ModelRouter router, ProviderClientRegistry providers)
+    public GatewayChatClient(ModelRouter router)
     {
         _router = router;
-        _providers = providers;
     }
 
     public async Task<ChatResponse> GetResponseAsync(
@@ -42,7 +40,7 @@ internal sealed class GatewayChatClient : IChatClient
 
         context.Usage = CostCalculator.Compute(context.Model!, response.Usage);
         response.ModelId ??= context.Model!.Id;
-        (response.AdditionalProperties ??= [])[GatewayChatResponseExtensions.ContextKey] = context;
+        (response.AdditionalProperties ??= [])[GatewayChatOptionsExtensions.ContextKey] = context;
         return response;
     }
 
@@ -79,7 +77,7 @@ internal sealed class GatewayChatClient : IChatClient
                 if (content is UsageContent usage)
                 {
                     context.Usage = CostCalculator.Compute(model, usage.Details);
-                    (update.AdditionalProperties ??= [])[GatewayChatResponseExtensions.ContextKey] = context;
+                    (update.AdditionalProperties ??= [])[GatewayChatOptionsExtensions.ContextKey] = context;
                 }
             }
 
@@ -98,7 +96,7 @@ internal sealed class GatewayChatClient : IChatClient
 
     public void Dispose()
     {
-        // Provider clients are owned by the registry, a DI singleton.
+        // Provider clients are owned by the provider registry, a DI singleton.
     }
 
     private (GatewayRequestContext Context, IChatClient Client, ChatOptions ProviderOptions) Prepare(ChatOptions? options)
@@ -108,11 +106,7 @@ internal sealed class GatewayChatClient : IChatClient
             context = new GatewayRequestContext(GatewayCaller.InProcess);
         }
 
-        var (model, routeMethod) = _router.Resolve(options?.ModelId);
-        if (!_providers.TryGet(model.Provider, out var client))
-        {
-            throw new GatewayException(400, GatewayErrorCodes.ProviderNotConfigured, $"Provider '{model.Provider.ToWireId()}' is not configured on this gateway.", param: "model");
-        }
+        var (model, routeMethod, client) = _router.Resolve(options?.ModelId);
 
         context.Model = model;
         context.Provider = model.Provider;

@@ -1,9 +1,10 @@
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using ThreadSync.Gateway.Providers.Internal;
 
 namespace ThreadSync.Gateway.Pipeline.Internal;
 
-/// <summary>Resolves the model a request names (or the default) to a catalog entry served by an available provider.</summary>
+/// <summary>Resolves the model a request names (or the default) to a catalog entry and the client of its available provider.</summary>
 internal sealed class ModelRouter
 {
     private readonly IModelCatalog _catalog;
@@ -17,7 +18,7 @@ internal sealed class ModelRouter
         _defaultModel = options.Value.DefaultModel;
     }
 
-    public (ModelDescriptor Model, string RouteMethod) Resolve(string? requestedModel)
+    public (ModelDescriptor Model, string RouteMethod, IChatClient Client) Resolve(string? requestedModel)
     {
         string routeMethod;
         string name;
@@ -41,7 +42,7 @@ internal sealed class ModelRouter
             throw new GatewayException(404, GatewayErrorCodes.ModelNotFound, $"The model '{Truncate(name)}' does not exist in this gateway's catalog. GET /v1/models lists the models you can use.", param: "model");
         }
 
-        if (!_providers.IsAvailable(model.Provider))
+        if (!_providers.TryGet(model.Provider, out var client))
         {
             throw new GatewayException(
                 400,
@@ -50,7 +51,7 @@ internal sealed class ModelRouter
                 param: "model");
         }
 
-        return (model, routeMethod);
+        return (model, routeMethod, client);
     }
 
     private static string Truncate(string value) => value.Length <= 100 ? value : value[..100] + "…";

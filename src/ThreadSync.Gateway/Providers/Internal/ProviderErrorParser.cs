@@ -42,7 +42,7 @@ internal static class ProviderErrorParser
             retryAfter: retryAfter);
     }
 
-    public static (string? Message, string? Type, string? Code) ParseBody(ReadOnlySpan<byte> body)
+    public static (string? Message, string? Type, string? Code) ParseBody(ReadOnlyMemory<byte> body)
     {
         if (body.IsEmpty)
         {
@@ -51,7 +51,7 @@ internal static class ProviderErrorParser
 
         try
         {
-            using var document = JsonDocument.Parse(body.ToArray());
+            using var document = JsonDocument.Parse(body);
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
@@ -123,7 +123,7 @@ internal static class ProviderErrorParser
         _ => null,
     };
 
-    private static async Task<byte[]> ReadLimitedAsync(HttpContent content, CancellationToken cancellationToken)
+    private static async Task<ReadOnlyMemory<byte>> ReadLimitedAsync(HttpContent content, CancellationToken cancellationToken)
     {
         var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
@@ -136,7 +136,7 @@ internal static class ProviderErrorParser
                 total += read;
             }
 
-            return buffer.AsSpan(0, total).ToArray();
+            return buffer.AsMemory(0, total);
         }
     }
 }

@@ -40,7 +40,7 @@ internal static class OpenAICompatibleResponseReader
 
         if (!string.IsNullOrEmpty(message?.Refusal))
         {
-            contents.Add(new ErrorContent(message.Refusal) { ErrorCode = "refusal" });
+            contents.Add(new ErrorContent(message.Refusal) { ErrorCode = GatewayContentKeys.RefusalErrorCode });
         }
 
         foreach (var call in message?.ToolCalls ?? [])
@@ -129,13 +129,13 @@ internal static class OpenAICompatibleResponseReader
             target.Annotations.Add(new CitationAnnotation
             {
                 Url = Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri : null,
-                AdditionalProperties = new() { [CitationKindKey] = CitationKindCitation, ["url"] = url },
+                AdditionalProperties = new() { [GatewayContentKeys.CitationKind] = GatewayContentKeys.CitationKindCitation, [GatewayContentKeys.CitationUrl] = url },
             });
         }
 
         foreach (var result in payload.SearchResults ?? [])
         {
-            var properties = new AdditionalPropertiesDictionary { [CitationKindKey] = CitationKindSearchResult, ["url"] = result.Url };
+            var properties = new AdditionalPropertiesDictionary { [GatewayContentKeys.CitationKind] = GatewayContentKeys.CitationKindSearchResult, [GatewayContentKeys.CitationUrl] = result.Url };
             if (result.Date is not null)
             {
                 properties["date"] = result.Date;
@@ -160,13 +160,6 @@ internal static class OpenAICompatibleResponseReader
             });
         }
     }
-
-    /// <summary>Distinguishes Perplexity/xAI <c>citations</c> (URL list) from <c>search_results</c> entries.</summary>
-    public const string CitationKindKey = "threadsync.citation_kind";
-
-    public const string CitationKindCitation = "citation";
-
-    public const string CitationKindSearchResult = "search_result";
 
     public static void ThrowIfError(ChatCompletionPayload payload, OpenAICompatibleDialect dialect, ProviderFailureKind kind)
     {

@@ -67,7 +67,7 @@ internal sealed class OpenAICompatibleStreamState
 
         if (!string.IsNullOrEmpty(delta?.Refusal))
         {
-            contents.Add(new ErrorContent(delta.Refusal) { ErrorCode = "refusal" });
+            contents.Add(new ErrorContent(delta.Refusal) { ErrorCode = GatewayContentKeys.RefusalErrorCode });
         }
 
         foreach (var fragment in delta?.ToolCalls ?? [])

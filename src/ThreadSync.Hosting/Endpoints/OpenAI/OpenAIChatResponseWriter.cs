@@ -29,7 +29,7 @@ internal static class OpenAIChatResponseWriter
                 case TextReasoningContent r:
                     reasoning.Append(r.Text);
                     break;
-                case ErrorContent { ErrorCode: "refusal" } e:
+                case ErrorContent { ErrorCode: GatewayContentKeys.RefusalErrorCode } e:
                     refusal = e.Message;
                     break;
                 case FunctionCallContent call:

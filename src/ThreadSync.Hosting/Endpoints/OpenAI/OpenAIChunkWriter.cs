@@ -63,7 +63,7 @@ internal sealed class OpenAIChunkWriter
                 case TextReasoningContent { Text.Length: > 0 } reasoning:
                     WriteDeltaChunk(static (w, t) => w.WriteString("reasoning_content", t), reasoning.Text);
                     break;
-                case ErrorContent { ErrorCode: "refusal" } refusal:
+                case ErrorContent { ErrorCode: GatewayContentKeys.RefusalErrorCode } refusal:
                     WriteDeltaChunk(static (w, t) => w.WriteString("refusal", t), refusal.Message);
                     break;
                 case FunctionCallContent call:
@@ -99,21 +99,12 @@ internal sealed class OpenAIChunkWriter
             WriteDeltaChunk(static (w, _) => w.WriteString("content", string.Empty), (object?)null, role: true);
         }
 
-        BeginEvent();
-        WriteChunkHeader();
-        _json.WritePropertyName("choices");
-        _json.WriteStartArray();
-        _json.WriteStartObject();
-        _json.WriteNumber("index", 0);
-        _json.WritePropertyName("delta");
-        _json.WriteStartObject();
-        _json.WriteEndObject();
-        _json.WriteNull("logprobs");
-        _json.WriteString("finish_reason", _finished ? OpenAIWireFormat.FinishReason(_finishReason) : "stop");
-        _json.WriteEndObject();
-        _json.WriteEndArray();
-        OpenAIWireFormat.WriteCitations(_json, _citationHolders);
-        EndEvent();
+        WriteChoiceChunk(
+            static (_, _) => { },
+            (object?)null,
+            role: false,
+            finishReason: _finished ? OpenAIWireFormat.FinishReason(_finishReason) : "stop",
+            citations: _citationHolders);
 
         if (_includeUsage)
         {
@@ -141,7 +132,11 @@ internal sealed class OpenAIChunkWriter
         await _pipe.FlushAsync(cancellationToken);
     }
 
-    private void WriteDeltaChunk<TState>(Action<Utf8JsonWriter, TState> writeDelta, TState state, bool role = false)
+    private void WriteDeltaChunk<TState>(Action<Utf8JsonWriter, TState> writeDelta, TState state, bool role = false) =>
+        WriteChoiceChunk(writeDelta, state, role, finishReason: null, citations: null);
+
+    /// <summary>One <c>choices[0]</c> chunk: the delta, the finish reason (null until the end), and citations on the finish.</summary>
+    private void WriteChoiceChunk<TState>(Action<Utf8JsonWriter, TState> writeDelta, TState state, bool role, string? finishReason, List<AIContent>? citations)
     {
         BeginEvent();
         WriteChunkHeader();
@@ -159,9 +154,14 @@ internal sealed class OpenAIChunkWriter
         writeDelta(_json, state);
         _json.WriteEndObject();
         _json.WriteNull("logprobs");
-        _json.WriteNull("finish_reason");
+        _json.WriteString("finish_reason", finishReason);
         _json.WriteEndObject();
         _json.WriteEndArray();
+        if (citations is not null)
+        {
+            OpenAIWireFormat.WriteCitations(_json, citations);
+        }
+
         EndEvent();
     }
 

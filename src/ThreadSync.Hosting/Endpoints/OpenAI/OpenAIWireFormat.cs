@@ -7,9 +7,6 @@ namespace ThreadSync.Hosting.Endpoints.OpenAI;
 /// <summary>Pieces of OpenAI's response shape shared by complete responses and stream chunks.</summary>
 internal static class OpenAIWireFormat
 {
-    /// <summary>Matches the key the gateway's adapters use to tag citation annotations.</summary>
-    private const string CitationKindKey = "threadsync.citation_kind";
-
     public static string FinishReason(ChatFinishReason? reason) =>
         reason is null ? "stop"
         : reason == ChatFinishReason.Stop ? "stop"
@@ -84,8 +81,8 @@ internal static class OpenAIWireFormat
                     continue;
                 }
 
-                var kind = citation.AdditionalProperties?.TryGetValue(CitationKindKey, out var k) == true ? k as string : null;
-                (kind == "search_result" ? results ??= [] : citations ??= []).Add(citation);
+                var kind = citation.AdditionalProperties?.TryGetValue(GatewayContentKeys.CitationKind, out var k) == true ? k as string : null;
+                (kind == GatewayContentKeys.CitationKindSearchResult ? results ??= [] : citations ??= []).Add(citation);
             }
         }
 
@@ -135,5 +132,5 @@ internal static class OpenAIWireFormat
     }
 
     private static string? Url(CitationAnnotation citation) =>
-        citation.AdditionalProperties?.TryGetValue("url", out var raw) == true && raw is string text ? text : citation.Url?.OriginalString;
+        citation.AdditionalProperties?.TryGetValue(GatewayContentKeys.CitationUrl, out var raw) == true && raw is string text ? text : citation.Url?.OriginalString;
 }
