@@ -51,6 +51,9 @@ public static class GatewayErrorCodes
     /// <summary>The provider account's quota or credit is exhausted; retrying will not help.</summary>
     public const string UpstreamQuotaExhausted = "upstream_quota_exhausted";
 
+    /// <summary>The provider is overloaded (Anthropic 529, HTTP 503): retryable after a delay (503).</summary>
+    public const string UpstreamOverloaded = "upstream_overloaded";
+
     /// <summary>The provider failed (5xx, overloaded, malformed response, error mid-stream).</summary>
     public const string UpstreamError = "upstream_error";
 

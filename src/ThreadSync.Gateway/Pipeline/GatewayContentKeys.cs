@@ -20,4 +20,16 @@ public static class GatewayContentKeys
 
     /// <summary>Key holding the citation URL exactly as the provider sent it (which may not parse as a <c>Uri</c>).</summary>
     public const string CitationUrl = "url";
+
+    /// <summary>
+    /// Key in a <c>ChatResponse</c>'s (or finishing <c>ChatResponseUpdate</c>'s) additional properties holding the
+    /// provider's own finish reason (for example Anthropic <c>end_turn</c>, Gemini <c>RECITATION</c>) next to the normalized one.
+    /// </summary>
+    public const string FinishReasonRaw = "finish_reason_raw";
+
+    /// <summary>
+    /// Key in a <c>ChatResponse</c>'s (or finishing <c>ChatResponseUpdate</c>'s) additional properties holding the stop
+    /// sequence that ended the output, when the provider reports which one matched (Anthropic).
+    /// </summary>
+    public const string StopSequence = "threadsync.stop_sequence";
 }

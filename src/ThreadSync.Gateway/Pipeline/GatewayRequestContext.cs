@@ -34,6 +34,18 @@ public sealed class GatewayRequestContext
     /// <summary>Gets the catalog model that served the request, once routed.</summary>
     public ModelDescriptor? Model { get; internal set; }
 
+    /// <summary>
+    /// Gets or sets a value indicating whether the caller asked the gateway to choose the model (<c>auto_route: true</c>).
+    /// Set by the endpoint before the call.
+    /// </summary>
+    public bool AutoRoute { get; set; }
+
+    /// <summary>
+    /// Gets or sets the caller's conversation id (<c>conversation_id</c>), when the request belongs to one. Set by the
+    /// endpoint before the call.
+    /// </summary>
+    public string? ConversationId { get; set; }
+
     /// <summary>Gets how the model was chosen (see <see cref="RouteMethod"/>), once routed.</summary>
     public string? RouteMethod { get; internal set; }
 

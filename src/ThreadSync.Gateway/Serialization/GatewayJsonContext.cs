@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using ThreadSync.Gateway.Catalog.Internal;
+using ThreadSync.Gateway.Providers.Anthropic.Wire;
 using ThreadSync.Gateway.Providers.OpenAICompatible.Wire;
 
 namespace ThreadSync.Gateway.Serialization;
@@ -17,4 +18,8 @@ namespace ThreadSync.Gateway.Serialization;
 
 // OpenAI-compatible providers
 [JsonSerializable(typeof(ChatCompletionPayload))]
+
+// Anthropic
+[JsonSerializable(typeof(AnthropicMessagePayload))]
+[JsonSerializable(typeof(AnthropicStreamEventPayload))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

@@ -28,7 +28,7 @@ public sealed class ProviderErrorTests
             (404, 404, GatewayErrorCodes.ModelNotFound),
             (429, 429, GatewayErrorCodes.UpstreamRateLimited),
             (500, 502, GatewayErrorCodes.UpstreamError),
-            (503, 502, GatewayErrorCodes.UpstreamError),
+            (503, 503, GatewayErrorCodes.UpstreamOverloaded),
         ];
 
         foreach (var (upstream, status, code) in cases)

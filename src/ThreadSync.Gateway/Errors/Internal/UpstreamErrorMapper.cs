@@ -20,6 +20,7 @@ internal static class UpstreamErrorMapper
             ProviderFailureKind.Unavailable => new GatewayException(502, GatewayErrorCodes.UpstreamUnavailable, $"Provider '{provider}' could not be reached.", innerException: failure),
             ProviderFailureKind.MalformedResponse => new GatewayException(502, GatewayErrorCodes.UpstreamError, $"Provider '{provider}' sent a response the gateway could not read.", innerException: failure),
             ProviderFailureKind.StreamTruncated => new GatewayException(502, GatewayErrorCodes.UpstreamError, $"The response from provider '{provider}' ended before it was complete.", innerException: failure),
+            ProviderFailureKind.StreamError when failure.IsOverloaded => Overloaded(failure, provider),
             ProviderFailureKind.StreamError => new GatewayException(502, GatewayErrorCodes.UpstreamError, $"Provider '{provider}' reported an error during the response{suffix}", innerException: failure),
             _ => MapStatus(failure, provider, modelId, suffix),
         };
@@ -28,24 +29,27 @@ internal static class UpstreamErrorMapper
     private static GatewayException MapStatus(ProviderException failure, string provider, string modelId, string suffix)
     {
         var status = failure.StatusCode ?? 502;
-        if (IsQuotaExhausted(failure))
+        if (failure.IsQuotaExhausted)
         {
             return new GatewayException(429, GatewayErrorCodes.UpstreamQuotaExhausted, $"Provider '{provider}' refused the request: the gateway's account has no quota or credit left. Retrying will not help.", innerException: failure);
         }
 
         return status switch
         {
-            401 or 403 => new GatewayException(502, GatewayErrorCodes.UpstreamAuthFailed, $"Provider '{provider}' rejected the gateway's credentials. An administrator must check the provider's API key.", innerException: failure),
+            401 or 403 => AuthFailed(failure, provider),
+            400 when failure.ErrorCode == "API_KEY_INVALID" => AuthFailed(failure, provider),
             404 => new GatewayException(404, GatewayErrorCodes.ModelNotFound, $"Provider '{provider}' does not serve the model '{modelId}' (it may have been retired){suffix}", param: "model", innerException: failure),
             429 => new GatewayException(429, GatewayErrorCodes.UpstreamRateLimited, $"Provider '{provider}' is rate-limiting requests. Retry later.", retryAfter: failure.RetryAfter, innerException: failure),
             400 or 413 or 422 => new GatewayException(400, GatewayErrorCodes.UpstreamBadRequest, $"Provider '{provider}' rejected the request{suffix}", innerException: failure),
-            408 => new GatewayException(504, GatewayErrorCodes.UpstreamTimeout, $"Provider '{provider}' timed out.", innerException: failure),
+            408 or 504 => new GatewayException(504, GatewayErrorCodes.UpstreamTimeout, $"Provider '{provider}' timed out.", innerException: failure),
+            503 or 529 => Overloaded(failure, provider),
             _ => new GatewayException(502, GatewayErrorCodes.UpstreamError, $"Provider '{provider}' failed (HTTP {status}).", innerException: failure),
         };
     }
 
-    private static bool IsQuotaExhausted(ProviderException failure) =>
-        failure.StatusCode == 402
-        || failure.ErrorCode is "insufficient_quota" or "enforced_spend_limit_reached"
-        || failure.ErrorType == "billing_error";
+    private static GatewayException AuthFailed(ProviderException failure, string provider) =>
+        new(502, GatewayErrorCodes.UpstreamAuthFailed, $"Provider '{provider}' rejected the gateway's credentials. An administrator must check the provider's API key.", innerException: failure);
+
+    private static GatewayException Overloaded(ProviderException failure, string provider) =>
+        new(503, GatewayErrorCodes.UpstreamOverloaded, $"Provider '{provider}' is overloaded. Retry later.", retryAfter: failure.RetryAfter, innerException: failure);
 }

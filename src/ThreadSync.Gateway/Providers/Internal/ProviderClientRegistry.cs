@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
+using ThreadSync.Gateway.Providers.Anthropic;
+using ThreadSync.Gateway.Providers.Gemini;
 using ThreadSync.Gateway.Providers.OpenAICompatible;
 
 namespace ThreadSync.Gateway.Providers.Internal;
@@ -65,8 +67,7 @@ internal sealed class ProviderClientRegistry : IDisposable
         }
     }
 
-    private static bool HasBuiltInAdapter(GatewayProvider provider) =>
-        provider is GatewayProvider.OpenAI or GatewayProvider.XAI or GatewayProvider.Perplexity;
+    private static bool HasBuiltInAdapter(GatewayProvider provider) => Enum.IsDefined(provider);
 
     private IChatClient Create(GatewayProvider provider)
     {
@@ -76,13 +77,15 @@ internal sealed class ProviderClientRegistry : IDisposable
         }
 
         var settings = _options.Providers.Get(provider);
-        var dialect = provider switch
+        var transport = new ProviderTransport(provider, _httpClientFactory, HttpClientName(provider), _timeProvider);
+        return provider switch
         {
-            GatewayProvider.OpenAI => OpenAICompatibleDialect.OpenAI,
-            GatewayProvider.XAI => OpenAICompatibleDialect.XAI,
-            GatewayProvider.Perplexity => OpenAICompatibleDialect.Perplexity,
+            GatewayProvider.Anthropic => new AnthropicChatClient(settings.ApiKey!, settings.BaseUrl, transport, _catalog),
+            GatewayProvider.Gemini => new GeminiChatClient(settings.ApiKey!, settings.BaseUrl, transport, _catalog),
+            GatewayProvider.OpenAI => new OpenAICompatibleChatClient(OpenAICompatibleDialect.OpenAI, settings.ApiKey!, settings.BaseUrl, transport, _catalog),
+            GatewayProvider.XAI => new OpenAICompatibleChatClient(OpenAICompatibleDialect.XAI, settings.ApiKey!, settings.BaseUrl, transport, _catalog),
+            GatewayProvider.Perplexity => new OpenAICompatibleChatClient(OpenAICompatibleDialect.Perplexity, settings.ApiKey!, settings.BaseUrl, transport, _catalog),
             _ => throw new InvalidOperationException($"Provider '{provider.ToWireId()}' has no built-in adapter."),
         };
-        return new OpenAICompatibleChatClient(dialect, settings.ApiKey!, settings.BaseUrl, _httpClientFactory, HttpClientName(provider), _catalog, _timeProvider);
     }
 }

@@ -5,8 +5,9 @@ namespace ThreadSync.Gateway.Providers.Internal;
 
 /// <summary>
 /// Reads a provider's error body in any of the shapes providers use: <c>{"error":{message,type,code}}</c>
-/// (OpenAI, Anthropic, Gemini, xAI; code string or number), xAI's flat <c>{"code","error":"…"}</c>, and
-/// FastAPI-style <c>{"detail":[{msg}]}</c> (Perplexity 422).
+/// (OpenAI, Anthropic, Gemini, xAI; code string or number), Google's <c>{"error":{code,message,status,details}}</c>
+/// with <c>RetryInfo</c> and <c>ErrorInfo</c>, xAI's flat <c>{"code","error":"…"}</c>, and FastAPI-style
+/// <c>{"detail":[{msg}]}</c> (Perplexity 422).
 /// </summary>
 internal static class ProviderErrorParser
 {
@@ -20,11 +21,12 @@ internal static class ProviderErrorParser
     {
         var status = (int)response.StatusCode;
         var retryAfter = RetryAfterParser.Parse(response.Headers, timeProvider.GetUtcNow());
-        string? message = null, type = null, code = null;
+        var shouldRetry = RetryAfterParser.ShouldRetry(response.Headers);
+        ProviderErrorBody error = default;
         try
         {
             var body = await ReadLimitedAsync(response.Content, cancellationToken).ConfigureAwait(false);
-            (message, type, code) = ParseBody(body);
+            error = ParseBody(body);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException or JsonException or DecoderFallbackException)
         {
@@ -36,13 +38,14 @@ internal static class ProviderErrorParser
             ProviderFailureKind.HttpError,
             $"Provider '{provider.ToWireId()}' answered HTTP {status}.",
             statusCode: status,
-            errorType: type,
-            errorCode: code,
-            upstreamMessage: message,
-            retryAfter: retryAfter);
+            errorType: error.Type,
+            errorCode: error.Code,
+            upstreamMessage: error.Message,
+            retryAfter: retryAfter ?? error.RetryDelay,
+            shouldRetry: shouldRetry);
     }
 
-    public static (string? Message, string? Type, string? Code) ParseBody(ReadOnlyMemory<byte> body)
+    public static ProviderErrorBody ParseBody(ReadOnlyMemory<byte> body)
     {
         if (body.IsEmpty)
         {
@@ -60,28 +63,28 @@ internal static class ProviderErrorParser
 
             if (root.TryGetProperty("error", out var error))
             {
-                var (message, type, code) = Describe(error);
-                if (code is null && root.TryGetProperty("code", out var flatCode))
+                var described = Describe(error);
+                if (described.Code is null && root.TryGetProperty("code", out var flatCode))
                 {
-                    code = ScalarText(flatCode);
+                    described = described with { Code = ScalarText(flatCode) };
                 }
 
-                return (message, type, code);
+                return described;
             }
 
             if (root.TryGetProperty("detail", out var detail))
             {
                 if (detail.ValueKind == JsonValueKind.Array && detail.GetArrayLength() > 0 && detail[0].TryGetProperty("msg", out var msg))
                 {
-                    return (msg.GetString(), "validation_error", null);
+                    return new(msg.GetString(), "validation_error", null);
                 }
 
-                return (ScalarText(detail), "validation_error", null);
+                return new(ScalarText(detail), "validation_error", null);
             }
 
             if (root.TryGetProperty("message", out var bare))
             {
-                return (ScalarText(bare), null, null);
+                return new(ScalarText(bare), null, null);
             }
         }
         catch (JsonException)
@@ -92,11 +95,11 @@ internal static class ProviderErrorParser
         return default;
     }
 
-    public static (string? Message, string? Type, string? Code) Describe(JsonElement error)
+    public static ProviderErrorBody Describe(JsonElement error)
     {
         if (error.ValueKind == JsonValueKind.String)
         {
-            return (error.GetString(), null, null);
+            return new(error.GetString(), null, null);
         }
 
         if (error.ValueKind != JsonValueKind.Object)
@@ -107,13 +110,38 @@ internal static class ProviderErrorParser
         string? message = error.TryGetProperty("message", out var m) ? ScalarText(m) : null;
         string? type = error.TryGetProperty("type", out var t) ? ScalarText(t) : error.TryGetProperty("status", out var s) ? ScalarText(s) : null;
         string? code = error.TryGetProperty("code", out var c) ? ScalarText(c) : null;
-        if (error.TryGetProperty("details", out var details) && details.ValueKind == JsonValueKind.Object
-            && details.TryGetProperty("error_code", out var detailCode))
+        TimeSpan? retryDelay = null;
+        if (error.TryGetProperty("details", out var details))
         {
-            code = ScalarText(detailCode);
+            if (details.ValueKind == JsonValueKind.Object && details.TryGetProperty("error_code", out var detailCode))
+            {
+                // Anthropic: {"details":{"error_code":"enforced_spend_limit_reached"}}.
+                code = ScalarText(detailCode);
+            }
+            else if (details.ValueKind == JsonValueKind.Array)
+            {
+                // Google: [{"@type":"…RetryInfo","retryDelay":"17s"}, {"@type":"…ErrorInfo","reason":"API_KEY_INVALID"}].
+                foreach (var detail in details.EnumerateArray())
+                {
+                    if (detail.ValueKind != JsonValueKind.Object)
+                    {
+                        continue;
+                    }
+
+                    if (detail.TryGetProperty("retryDelay", out var delay) && delay.ValueKind == JsonValueKind.String)
+                    {
+                        retryDelay = RetryAfterParser.ParseDuration(delay.GetString());
+                    }
+
+                    if (detail.TryGetProperty("reason", out var reason) && reason.ValueKind == JsonValueKind.String)
+                    {
+                        code = reason.GetString();
+                    }
+                }
+            }
         }
 
-        return (message, type, code);
+        return new(message, type, code, retryDelay);
     }
 
     private static string? ScalarText(JsonElement element) => element.ValueKind switch

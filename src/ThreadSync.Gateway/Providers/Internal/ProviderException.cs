@@ -15,6 +15,7 @@ internal sealed class ProviderException : Exception
         string? errorCode = null,
         string? upstreamMessage = null,
         TimeSpan? retryAfter = null,
+        bool? shouldRetry = null,
         Exception? innerException = null)
         : base(message, innerException)
     {
@@ -25,6 +26,7 @@ internal sealed class ProviderException : Exception
         ErrorCode = errorCode;
         UpstreamMessage = upstreamMessage;
         RetryAfter = retryAfter;
+        ShouldRetry = shouldRetry;
     }
 
     public GatewayProvider Provider { get; }
@@ -40,4 +42,48 @@ internal sealed class ProviderException : Exception
     public string? UpstreamMessage { get; }
 
     public TimeSpan? RetryAfter { get; }
+
+    /// <summary>Gets the provider's explicit <c>x-should-retry</c> verdict, when it sent one.</summary>
+    public bool? ShouldRetry { get; }
+
+    /// <summary>
+    /// Gets a value indicating whether money or quota is exhausted (OpenAI <c>insufficient_quota</c>, Anthropic
+    /// <c>enforced_spend_limit_reached</c> or <c>billing_error</c>, HTTP 402): retrying cannot help.
+    /// </summary>
+    public bool IsQuotaExhausted =>
+        StatusCode == 402
+        || ErrorCode is "insufficient_quota" or "enforced_spend_limit_reached"
+        || ErrorType == "billing_error";
+
+    /// <summary>Gets a value indicating whether the provider is overloaded (Anthropic 529 <c>overloaded_error</c>, HTTP 503).</summary>
+    public bool IsOverloaded => StatusCode is 529 or 503 || ErrorType is "overloaded_error" or "UNAVAILABLE";
+
+    /// <summary>
+    /// Gets a value indicating whether the same request may succeed if sent again (providers.md §0): 408, 409, 429
+    /// and 5xx (Anthropic 529 included), timeouts, unreachable hosts, overload reported mid-stream — unless the
+    /// provider said otherwise with <c>x-should-retry</c> or the account is out of quota.
+    /// </summary>
+    public bool IsRetryable
+    {
+        get
+        {
+            if (IsQuotaExhausted)
+            {
+                return false;
+            }
+
+            if (ShouldRetry is { } verdict)
+            {
+                return verdict;
+            }
+
+            return Kind switch
+            {
+                ProviderFailureKind.Timeout or ProviderFailureKind.Unavailable => true,
+                ProviderFailureKind.StreamError => IsOverloaded || ErrorType is "api_error" or "server_error" or "INTERNAL",
+                ProviderFailureKind.HttpError => StatusCode is 408 or 409 or 429 or >= 500,
+                _ => false,
+            };
+        }
+    }
 }

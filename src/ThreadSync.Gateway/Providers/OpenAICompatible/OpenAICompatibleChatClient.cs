@@ -4,7 +4,6 @@ using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
-using Polly.Timeout;
 using ThreadSync.Gateway.Providers.Internal;
 using ThreadSync.Gateway.Providers.OpenAICompatible.Wire;
 using ThreadSync.Gateway.Serialization;
@@ -21,34 +20,20 @@ namespace ThreadSync.Gateway.Providers.OpenAICompatible;
 /// </remarks>
 internal sealed class OpenAICompatibleChatClient : IChatClient
 {
-    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
-    private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new("application/json");
-    private static readonly MediaTypeWithQualityHeaderValue AcceptEventStream = new("text/event-stream");
     private static readonly byte[] DoneSentinel = "[DONE]"u8.ToArray();
 
-    private readonly IHttpClientFactory _httpClientFactory;
-    private readonly string _httpClientName;
+    private readonly ProviderTransport _transport;
     private readonly OpenAICompatibleDialect _dialect;
     private readonly Uri _endpoint;
     private readonly AuthenticationHeaderValue _authorization;
     private readonly IModelCatalog _catalog;
-    private readonly TimeProvider _timeProvider;
     private readonly ChatClientMetadata _metadata;
 
-    public OpenAICompatibleChatClient(
-        OpenAICompatibleDialect dialect,
-        string apiKey,
-        string? baseUrl,
-        IHttpClientFactory httpClientFactory,
-        string httpClientName,
-        IModelCatalog catalog,
-        TimeProvider timeProvider)
+    public OpenAICompatibleChatClient(OpenAICompatibleDialect dialect, string apiKey, string? baseUrl, ProviderTransport transport, IModelCatalog catalog)
     {
         _dialect = dialect;
-        _httpClientFactory = httpClientFactory;
-        _httpClientName = httpClientName;
+        _transport = transport;
         _catalog = catalog;
-        _timeProvider = timeProvider;
         var root = (baseUrl ?? dialect.DefaultBaseUrl).TrimEnd('/') + "/";
         _endpoint = new Uri(new Uri(root), dialect.ChatPath);
         _authorization = new AuthenticationHeaderValue("Bearer", apiKey);
@@ -61,26 +46,9 @@ internal sealed class OpenAICompatibleChatClient : IChatClient
         CancellationToken cancellationToken = default)
     {
         using var request = CreateRequest(messages, options, stream: false);
-        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
-        ChatCompletionPayload? payload;
-        try
-        {
-            var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            await using (body.ConfigureAwait(false))
-            {
-                payload = await JsonSerializer.DeserializeAsync(body, GatewayJsonContext.Default.ChatCompletionPayload, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (JsonException ex)
-        {
-            throw Malformed(ex);
-        }
-        catch (Exception ex) when (ex is IOException or HttpRequestException)
-        {
-            throw new ProviderException(_dialect.Provider, ProviderFailureKind.StreamTruncated, $"The connection to provider '{_dialect.Provider.ToWireId()}' broke while reading the response.", innerException: ex);
-        }
-
-        return OpenAICompatibleResponseReader.ToChatResponse(payload ?? throw Malformed(null), _dialect);
+        using var response = await _transport.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var payload = await _transport.ReadJsonAsync(response, GatewayJsonContext.Default.ChatCompletionPayload, cancellationToken).ConfigureAwait(false);
+        return OpenAICompatibleResponseReader.ToChatResponse(payload, _dialect);
     }
 
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
@@ -89,7 +57,7 @@ internal sealed class OpenAICompatibleChatClient : IChatClient
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var request = CreateRequest(messages, options, stream: true);
-        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        using var response = await _transport.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using var bodyScope = body.ConfigureAwait(false);
 
@@ -111,7 +79,7 @@ internal sealed class OpenAICompatibleChatClient : IChatClient
             }
             catch (JsonException ex)
             {
-                throw Malformed(ex);
+                throw _transport.Malformed(ex);
             }
             catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
             {
@@ -121,7 +89,7 @@ internal sealed class OpenAICompatibleChatClient : IChatClient
                     break;
                 }
 
-                throw Truncated(ex);
+                throw _transport.Truncated(ex);
             }
 
             if (item.Data is null)
@@ -138,7 +106,7 @@ internal sealed class OpenAICompatibleChatClient : IChatClient
 
         if (!sawDone && !state.Finished)
         {
-            throw Truncated(null);
+            throw _transport.Truncated(null);
         }
 
         if (state.Complete() is { } last)
@@ -169,7 +137,7 @@ internal sealed class OpenAICompatibleChatClient : IChatClient
 
     private HttpRequestMessage CreateRequest(IEnumerable<ChatMessage> messages, ChatOptions? options, bool stream)
     {
-        var modelId = options?.ModelId ?? throw new ProviderException(_dialect.Provider, ProviderFailureKind.Unsupported, "No model was given.", upstreamMessage: "No model was given.");
+        var modelId = options?.ModelId ?? throw _transport.Unsupported("No model was given.");
         _catalog.TryResolve(modelId, out var model);
 
         var buffer = new ArrayBufferWriter<byte>(4096);
@@ -179,48 +147,10 @@ internal sealed class OpenAICompatibleChatClient : IChatClient
         }
 
         var content = new ReadOnlyMemoryContent(buffer.WrittenMemory);
-        content.Headers.ContentType = JsonContentType;
+        content.Headers.ContentType = ProviderTransport.JsonContentType;
         var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = content };
         request.Headers.Authorization = _authorization;
-        request.Headers.Accept.Add(stream ? AcceptEventStream : AcceptJson);
+        request.Headers.Accept.Add(stream ? ProviderTransport.AcceptEventStream : ProviderTransport.AcceptJson);
         return request;
     }
-
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        HttpResponseMessage response;
-        try
-        {
-            var client = _httpClientFactory.CreateClient(_httpClientName);
-            response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutRejectedException ex)
-        {
-            throw new ProviderException(_dialect.Provider, ProviderFailureKind.Timeout, $"Provider '{_dialect.Provider.ToWireId()}' did not answer in time.", innerException: ex);
-        }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new ProviderException(_dialect.Provider, ProviderFailureKind.Timeout, $"Provider '{_dialect.Provider.ToWireId()}' did not answer in time.", innerException: ex);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new ProviderException(_dialect.Provider, ProviderFailureKind.Unavailable, $"Provider '{_dialect.Provider.ToWireId()}' could not be reached.", innerException: ex);
-        }
-
-        if (!response.IsSuccessStatusCode)
-        {
-            using (response)
-            {
-                throw await ProviderErrorParser.ReadAsync(_dialect.Provider, response, _timeProvider, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        return response;
-    }
-
-    private ProviderException Malformed(Exception? inner) =>
-        new(_dialect.Provider, ProviderFailureKind.MalformedResponse, $"Provider '{_dialect.Provider.ToWireId()}' sent a response the gateway could not read.", innerException: inner);
-
-    private ProviderException Truncated(Exception? inner) =>
-        new(_dialect.Provider, ProviderFailureKind.StreamTruncated, $"The stream from provider '{_dialect.Provider.ToWireId()}' ended before it finished.", innerException: inner);
 }

@@ -244,7 +244,7 @@ internal static class OpenAICompatibleRequestWriter
                 writer.WriteStartObject();
                 writer.WriteString("role", "tool");
                 writer.WriteString("tool_call_id", result.CallId);
-                writer.WriteString("content", ToolResultText(result));
+                writer.WriteString("content", ToolResults.ToText(result));
                 writer.WriteEndObject();
             }
 
@@ -377,16 +377,6 @@ internal static class OpenAICompatibleRequestWriter
 
         writer.WriteEndObject();
     }
-
-    private static string ToolResultText(FunctionResultContent result) => result.Result switch
-    {
-        null => string.Empty,
-        string s => s,
-        JsonElement { ValueKind: JsonValueKind.String } e => e.GetString() ?? string.Empty,
-        JsonElement e => e.GetRawText(),
-        TextContent t => t.Text,
-        var other => JsonSerializer.Serialize(other, ToolCallArguments.CompactOptions.GetTypeInfo(typeof(object))),
-    };
 
     private static IEnumerable<ChatMessage> MergeConsecutiveRoles(IEnumerable<ChatMessage> messages)
     {

@@ -58,14 +58,11 @@ internal static class OpenAICompatibleResponseReader
         };
         if (choice?.FinishReason is { } raw)
         {
-            (response.AdditionalProperties ??= [])[FinishReasonRawKey] = raw;
+            (response.AdditionalProperties ??= [])[GatewayContentKeys.FinishReasonRaw] = raw;
         }
 
         return response;
     }
-
-    /// <summary>The provider's own finish reason, kept next to the normalized one.</summary>
-    public const string FinishReasonRawKey = "finish_reason_raw";
 
     public static ChatFinishReason? MapFinishReason(string? raw) => raw switch
     {
@@ -168,7 +165,7 @@ internal static class OpenAICompatibleResponseReader
             return;
         }
 
-        var (message, type, code) = ProviderErrorParser.Describe(error);
+        var (message, type, code, _) = ProviderErrorParser.Describe(error);
         throw new ProviderException(
             dialect.Provider,
             kind,

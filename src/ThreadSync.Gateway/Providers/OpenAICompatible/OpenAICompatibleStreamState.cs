@@ -102,7 +102,7 @@ internal sealed class OpenAICompatibleStreamState
         update.FinishReason = finishReason;
         if (choice.FinishReason is { } rawReason)
         {
-            (update.AdditionalProperties ??= [])[OpenAICompatibleResponseReader.FinishReasonRawKey] = rawReason;
+            (update.AdditionalProperties ??= [])[GatewayContentKeys.FinishReasonRaw] = rawReason;
         }
 
         return update;

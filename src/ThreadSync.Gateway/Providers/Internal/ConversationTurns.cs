@@ -1,0 +1,70 @@
+using System.Text;
+using Microsoft.Extensions.AI;
+
+namespace ThreadSync.Gateway.Providers.Internal;
+
+/// <summary>
+/// Reshapes a normalized conversation for providers with a top-level system prompt and only two roles
+/// (Anthropic, Gemini): system messages join the system prompt, tool results become user turns, and
+/// consecutive turns of the same role merge into one, tool results leading (Anthropic requires that order).
+/// </summary>
+internal static class ConversationTurns
+{
+    public static (string? System, List<ConversationTurn> Turns) Build(IEnumerable<ChatMessage> messages, string? instructions, ProviderTransport transport)
+    {
+        StringBuilder? system = null;
+        if (!string.IsNullOrEmpty(instructions))
+        {
+            system = new StringBuilder(instructions);
+        }
+
+        var turns = new List<ConversationTurn>();
+        foreach (var message in messages)
+        {
+            if (message.Role == ChatRole.System)
+            {
+                var text = message.Text;
+                if (text.Length > 0)
+                {
+                    system = system is null ? new StringBuilder(text) : system.Append("\n\n").Append(text);
+                }
+
+                continue;
+            }
+
+            var isAssistant = message.Role == ChatRole.Assistant;
+            if (!isAssistant && message.Role != ChatRole.User && message.Role != ChatRole.Tool)
+            {
+                throw transport.Unsupported($"Message role '{message.Role.Value}' is not supported by provider '{transport.Provider.ToWireId()}'.");
+            }
+
+            if (turns.Count == 0 || turns[^1].IsAssistant != isAssistant)
+            {
+                turns.Add(new ConversationTurn(isAssistant, new List<AIContent>(message.Contents.Count)));
+            }
+
+            var contents = turns[^1].Contents;
+            foreach (var content in message.Contents)
+            {
+                if (content is FunctionResultContent && !isAssistant)
+                {
+                    // Tool results lead the user turn, after any earlier tool results.
+                    var at = 0;
+                    while (at < contents.Count && contents[at] is FunctionResultContent)
+                    {
+                        at++;
+                    }
+
+                    contents.Insert(at, content);
+                }
+                else
+                {
+                    contents.Add(content);
+                }
+            }
+        }
+
+        turns.RemoveAll(static turn => turn.Contents.Count == 0);
+        return (system?.ToString(), turns);
+    }
+}
