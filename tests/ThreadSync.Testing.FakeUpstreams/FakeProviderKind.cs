@@ -11,4 +11,13 @@ public enum FakeProviderKind
 
     /// <summary>Perplexity Sonar (<c>POST /chat/completions</c>, no <c>/v1</c>).</summary>
     Perplexity,
+
+    /// <summary>Anthropic Messages (<c>POST /v1/messages</c>; the base URL is the bare origin).</summary>
+    Anthropic,
+
+    /// <summary>
+    /// Google Gemini native REST (<c>POST /v1beta/models/{model}:generateContent</c> and
+    /// <c>:streamGenerateContent</c>; the base URL ends in <c>/v1beta</c>).
+    /// </summary>
+    Gemini,
 }

@@ -6,13 +6,28 @@ namespace ThreadSync.Testing.FakeUpstreams;
 /// </summary>
 public sealed class FakeProviderOptions
 {
-    /// <summary>Gets or sets the accepted bearer key. Default: <c>fake-&lt;kind lowercase&gt;-key</c>.</summary>
+    /// <summary>
+    /// Gets or sets the accepted key (bearer token; Anthropic <c>x-api-key</c>; Gemini <c>x-goog-api-key</c> or <c>?key=</c>).
+    /// Default: <c>fake-&lt;kind lowercase&gt;-key</c>.
+    /// </summary>
     public string? ApiKey { get; set; }
 
     /// <summary>Gets or sets a value indicating whether Perplexity streams end with <c>data: [DONE]</c>.</summary>
     public bool PerplexitySendsDone { get; set; } = true;
 
-    /// <summary>Gets or sets the pause after each SSE event, in milliseconds (0 = none).</summary>
+    /// <summary>
+    /// Gets or sets a value indicating whether the Gemini fake rejects (400 <c>INVALID_ARGUMENT</c>) a request whose history
+    /// has a <c>model</c>-turn <c>functionCall</c> part without its <c>thoughtSignature</c> (as Gemini 3 models do). Default: false.
+    /// </summary>
+    public bool GeminiRequiresThoughtSignatures { get; set; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the Gemini fake puts <see cref="FakeToolCall.Id"/> in <c>functionCall.id</c>.
+    /// Default: false (Gemini usually omits the id, so adapters must invent one).
+    /// </summary>
+    public bool GeminiSendsFunctionCallIds { get; set; }
+
+    /// <summary>Gets or sets the pause after each streamed event (SSE event, or Gemini JSON-array element), in milliseconds (0 = none).</summary>
     public int StreamChunkDelayMilliseconds { get; set; }
 
     /// <summary>

@@ -13,7 +13,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ThreadSync.Testing.FakeUpstreams;
 
 /// <summary>
-/// A real loopback Kestrel server that speaks one provider's Chat Completions wire format. Scripted replies are
+/// A real loopback Kestrel server that speaks one provider's generation wire format (Chat Completions, Anthropic
+/// Messages or Gemini generateContent). Scripted replies are
 /// served first-in first-out; with none queued it echoes the last user message. Every request is recorded
 /// before validation. Safe for concurrent use.
 /// </summary>
@@ -44,16 +45,24 @@ public sealed class FakeProviderServer : IAsyncDisposable
     /// <summary>Gets the provider this server imitates.</summary>
     public FakeProviderKind Kind { get; }
 
-    /// <summary>Gets the bearer key the server accepts.</summary>
+    /// <summary>
+    /// Gets the key the server accepts: the bearer token (OpenAI, xAI, Perplexity), <c>x-api-key</c> (Anthropic), or
+    /// <c>x-goog-api-key</c> / <c>?key=</c> (Gemini).
+    /// </summary>
     public string ApiKey { get; }
 
     /// <summary>
-    /// Gets the base URL a client configures: <c>http://127.0.0.1:&lt;port&gt;/v1</c> for OpenAI and xAI, the bare origin
-    /// for Perplexity (whose <see cref="Uri"/> string form ends in <c>/</c>).
+    /// Gets the base URL a client configures: <c>http://127.0.0.1:&lt;port&gt;/v1</c> for OpenAI and xAI,
+    /// <c>http://127.0.0.1:&lt;port&gt;/v1beta</c> for Gemini, the bare origin for Perplexity and Anthropic (whose
+    /// <see cref="Uri"/> string form ends in <c>/</c>).
     /// </summary>
     public Uri BaseUrl { get; private set; }
 
-    /// <summary>Gets the full URL of the chat completions endpoint.</summary>
+    /// <summary>
+    /// Gets the full URL of the main generation endpoint: <c>…/v1/chat/completions</c> (OpenAI, xAI),
+    /// <c>…/chat/completions</c> (Perplexity), <c>…/v1/messages</c> (Anthropic), or for Gemini the <c>…/v1beta/models</c>
+    /// collection, to which a client appends <c>/{model}:generateContent</c> or <c>/{model}:streamGenerateContent?alt=sse</c>.
+    /// </summary>
     public Uri ChatCompletionsUrl { get; private set; }
 
     /// <summary>Gets a snapshot of the recorded requests, in arrival order, rejected ones included.</summary>
@@ -133,7 +142,7 @@ public sealed class FakeProviderServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>Queues a scripted reply; each chat request that passes validation takes the oldest one.</summary>
+    /// <summary>Queues a scripted reply; each generation request that passes auth and validation takes the oldest one.</summary>
     /// <param name="reply">The reply.</param>
     public void Enqueue(FakeReply reply)
     {

@@ -38,6 +38,8 @@ public sealed class FakeReply
         Headers = other.Headers;
         Delay = other.Delay;
         KeepAlives = other.KeepAlives;
+        StopSequence = other.StopSequence;
+        BlockReason = other.BlockReason;
     }
 
     internal FakeReplyKind Kind { get; }
@@ -80,10 +82,19 @@ public sealed class FakeReply
 
     internal bool KeepAlives { get; private init; }
 
+    internal string? StopSequence { get; private init; }
+
+    internal string? BlockReason { get; private init; }
+
     /// <summary>A text completion.</summary>
     /// <param name="text">The assistant text (streamed word by word, whitespace kept).</param>
     /// <param name="usage">The usage to report; null = deterministic word counts.</param>
-    /// <param name="finishReason">The <c>finish_reason</c>, for example <c>stop</c>, <c>length</c> or <c>content_filter</c>.</param>
+    /// <param name="finishReason">
+    /// The <c>finish_reason</c>, for example <c>stop</c>, <c>length</c> or <c>content_filter</c>. Anthropic maps <c>stop</c>,
+    /// <c>length</c>, <c>tool_calls</c>, <c>content_filter</c> to <c>end_turn</c>, <c>max_tokens</c>, <c>tool_use</c>,
+    /// <c>refusal</c>; Gemini to <c>STOP</c>, <c>MAX_TOKENS</c>, <c>STOP</c>, <c>SAFETY</c>. Any other value is sent verbatim
+    /// (for example <c>pause_turn</c> or <c>RECITATION</c>).
+    /// </param>
     /// <returns>The reply.</returns>
     public static FakeReply Text(string text, FakeUsage? usage = null, string finishReason = "stop")
     {
@@ -115,13 +126,35 @@ public sealed class FakeReply
     }
 
     /// <summary>
+    /// A prompt blocked outright. Gemini: HTTP 200 with no <c>candidates</c>, <c>promptFeedback: {blockReason}</c> and
+    /// <c>usageMetadata</c> (one chunk when streaming). Other providers: an empty completion finishing
+    /// <c>content_filter</c> (Anthropic <c>stop_reason: "refusal"</c>).
+    /// </summary>
+    /// <param name="blockReason">The Gemini <c>blockReason</c>, for example <c>SAFETY</c>, <c>OTHER</c> or <c>PROHIBITED_CONTENT</c>.</param>
+    /// <param name="usage">The usage to report; null = deterministic word counts (no output).</param>
+    /// <returns>The reply.</returns>
+    public static FakeReply PromptBlocked(string blockReason, FakeUsage? usage = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(blockReason);
+        return new FakeReply(FakeReplyKind.Completion) { Usage = usage, FinishReason = "content_filter", BlockReason = blockReason };
+    }
+
+    /// <summary>
     /// An HTTP error in the provider's own body shape. <paramref name="retryAfter"/> sets <c>retry-after</c>
-    /// (whole seconds, rounded up) and, for OpenAI, <c>retry-after-ms</c>.
+    /// (whole seconds, rounded up) and, for OpenAI and Anthropic, <c>retry-after-ms</c>; for Gemini it adds a
+    /// <c>google.rpc.RetryInfo</c> detail with <c>retryDelay</c> (for example <c>"17s"</c> or <c>"1.5s"</c>) and no header.
     /// </summary>
     /// <param name="status">The HTTP status (400–599).</param>
     /// <param name="message">The <c>error.message</c>.</param>
-    /// <param name="type">The <c>error.type</c>; null = the provider's usual type for the status.</param>
-    /// <param name="code">The <c>error.code</c> (OpenAI/xAI string; Perplexity writes the numeric status unless this parses as a number).</param>
+    /// <param name="type">
+    /// The <c>error.type</c> (Gemini: the <c>error.status</c>, for example <c>RESOURCE_EXHAUSTED</c>); null = the provider's
+    /// usual value for the status.
+    /// </param>
+    /// <param name="code">
+    /// The <c>error.code</c> (OpenAI/xAI string; Perplexity writes the numeric status unless this parses as a number;
+    /// Anthropic writes it as <c>error.details.error_code</c>, for example <c>enforced_spend_limit_reached</c>; Gemini adds a
+    /// <c>google.rpc.ErrorInfo</c> detail with this <c>reason</c>).
+    /// </param>
     /// <param name="retryAfter">The retry delay to advertise.</param>
     /// <returns>The reply.</returns>
     public static FakeReply Error(int status, string message, string? type = null, string? code = null, TimeSpan? retryAfter = null)
@@ -168,11 +201,15 @@ public sealed class FakeReply
     /// <summary>
     /// A stream that sends <paramref name="chunks"/> content chunks (<c>"chunk1 "</c>, <c>"chunk2 "</c>, …, the last without
     /// the trailing space) and then <c>data: {"error":{"message","type"}}</c> after HTTP 200, with no finish, usage or
-    /// <c>[DONE]</c>. To a non-streaming request it answers HTTP 200 with that error object as the body.
+    /// <c>[DONE]</c>. Anthropic: <c>message_start</c>, the text block's deltas, then <c>event: error</c> with
+    /// <c>{"type":"error","error":{"type","message"}}</c> (the default <paramref name="type"/> becomes <c>overloaded_error</c>)
+    /// and no <c>message_stop</c>. Gemini: the text chunks, then <c>data: {"error":{"code":500,"message","status":"INTERNAL"}}</c>
+    /// (a non-default <paramref name="type"/> is used as the <c>status</c>). To a non-streaming request it answers HTTP 200
+    /// with that error object as the body.
     /// </summary>
     /// <param name="chunks">The number of content chunks before the error.</param>
     /// <param name="message">The error message.</param>
-    /// <param name="type">The error type.</param>
+    /// <param name="type">The error type (Gemini: status).</param>
     /// <returns>The reply.</returns>
     public static FakeReply StreamErrorAfter(int chunks, string message, string type = "server_error")
     {
@@ -198,6 +235,8 @@ public sealed class FakeReply
     /// Adds reasoning text. xAI: <c>message.reasoning_content</c> / <c>delta.reasoning_content</c> chunks before content.
     /// Perplexity: a leading <c>&lt;think&gt;…&lt;/think&gt;</c> section in the content (as sonar-reasoning does).
     /// OpenAI: not on the wire (Chat Completions hides reasoning); it only feeds the default reasoning token count.
+    /// Anthropic: a leading <c>thinking</c> block with a random <c>signature</c> (<c>thinking_delta</c> chunks then a
+    /// <c>signature_delta</c> when streaming). Gemini: a leading <c>{"text", "thought": true}</c> part (word deltas when streaming).
     /// </summary>
     /// <param name="reasoning">The reasoning text.</param>
     /// <returns>A modified copy.</returns>
@@ -205,6 +244,18 @@ public sealed class FakeReply
     {
         ArgumentNullException.ThrowIfNull(reasoning);
         return new FakeReply(this) { Reasoning = reasoning };
+    }
+
+    /// <summary>
+    /// Marks the reply as stopped by a stop sequence: Anthropic <c>stop_reason: "stop_sequence"</c> with
+    /// <c>stop_sequence</c> set; the other providers finish <c>stop</c> (Gemini <c>STOP</c>).
+    /// </summary>
+    /// <param name="stopSequence">The matched stop sequence.</param>
+    /// <returns>A modified copy.</returns>
+    public FakeReply WithStopSequence(string stopSequence)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stopSequence);
+        return new FakeReply(this) { StopSequence = stopSequence, FinishReason = "stop" };
     }
 
     /// <summary>Adds top-level <c>citations</c> (xAI and Perplexity; ignored by OpenAI).</summary>
@@ -270,7 +321,10 @@ public sealed class FakeReply
         return new FakeReply(this) { Delay = delay };
     }
 
-    /// <summary>Streams an SSE comment line <c>: keep-alive</c> before every data event (parsers must ignore it).</summary>
+    /// <summary>
+    /// Streams an SSE comment line <c>: keep-alive</c> before every data event (parsers must ignore it). Anthropic sends an
+    /// extra <c>event: ping</c> instead; Gemini's comment is CRLF-terminated (and its JSON-array form has none).
+    /// </summary>
     /// <returns>A modified copy.</returns>
     public FakeReply WithKeepAlives() => new(this) { KeepAlives = true };
 

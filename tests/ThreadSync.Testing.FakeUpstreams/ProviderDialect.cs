@@ -15,7 +15,7 @@ internal abstract class ProviderDialect
     /// <summary>Gets the path a client appends to the server origin to form its base URL (for example <c>/v1</c>, or empty).</summary>
     public abstract string BasePath { get; }
 
-    /// <summary>Gets the path of the main generation endpoint.</summary>
+    /// <summary>Gets the path of the main generation endpoint (for Gemini, the <c>models</c> collection the model routes hang off).</summary>
     public abstract string ChatPath { get; }
 
     /// <summary>Creates the dialect for a provider.</summary>
@@ -26,6 +26,8 @@ internal abstract class ProviderDialect
         FakeProviderKind.OpenAI => new OpenAIDialect(),
         FakeProviderKind.XAI => new XAIDialect(),
         FakeProviderKind.Perplexity => new PerplexityDialect(),
+        FakeProviderKind.Anthropic => new AnthropicDialect(),
+        FakeProviderKind.Gemini => new GeminiDialect(),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown provider kind."),
     };
 

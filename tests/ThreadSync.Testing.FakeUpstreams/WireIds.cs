@@ -15,6 +15,28 @@ internal static class WireIds
     /// <returns>The id.</returns>
     public static string NewRequestId() => Random("req_", 32, Hex);
 
+    /// <summary>An Anthropic message id: <c>msg_01</c> plus 22 base-62 characters.</summary>
+    /// <returns>The id.</returns>
+    public static string NewAnthropicMessageId() => Random("msg_01", 22, Base62);
+
+    /// <summary>An Anthropic request id: <c>req_011C</c> plus 20 base-62 characters.</summary>
+    /// <returns>The id.</returns>
+    public static string NewAnthropicRequestId() => Random("req_011C", 20, Base62);
+
+    /// <summary>A Gemini <c>responseId</c>: 22 base-62 characters.</summary>
+    /// <returns>The id.</returns>
+    public static string NewGeminiResponseId() => Random(string.Empty, 22, Base62);
+
+    /// <summary>An opaque signature (Anthropic thinking <c>signature</c>, Gemini <c>thoughtSignature</c>): random bytes in base64.</summary>
+    /// <param name="bytes">The number of random bytes.</param>
+    /// <returns>The base64 text.</returns>
+    public static string NewSignature(int bytes)
+    {
+        var buffer = new byte[bytes];
+        System.Random.Shared.NextBytes(buffer);
+        return Convert.ToBase64String(buffer);
+    }
+
     /// <summary>A UUID in the usual 8-4-4-4-12 form (xAI and Perplexity completion ids).</summary>
     /// <returns>The id.</returns>
     public static string NewUuid() => Guid.NewGuid().ToString("D");

@@ -84,6 +84,49 @@ internal static class WireText
     }
 
     /// <summary>
+    /// Cut points that split <paramref name="text"/> into <see cref="FragmentCount"/> fragments, each cut moved (within its
+    /// neighbours) to a spot with a letter or digit on both sides, so JSON is split in the middle of a token (a key, a string
+    /// value, a number or a literal) whenever the text allows it. Never splits a surrogate pair.
+    /// </summary>
+    /// <param name="text">The text.</param>
+    /// <returns>The cut offsets: first 0, last <c>text.Length</c>, strictly increasing.</returns>
+    public static int[] MidTokenCuts(string text)
+    {
+        var count = FragmentCount(text.Length);
+        var cuts = new int[count + 1];
+        cuts[count] = text.Length;
+        for (var i = 1; i < count; i++)
+        {
+            var min = cuts[i - 1] + 1;
+            var max = FragmentStart(text, i + 1, count) - 1;
+            var start = Math.Max(FragmentStart(text, i, count), min);
+            var cut = start;
+            var found = false;
+            for (var p = start; p <= max && !found; p++)
+            {
+                if (IsMidToken(text, p))
+                {
+                    cut = p;
+                    found = true;
+                }
+            }
+
+            for (var p = start - 1; p >= min && !found; p--)
+            {
+                if (IsMidToken(text, p))
+                {
+                    cut = p;
+                    found = true;
+                }
+            }
+
+            cuts[i] = cut;
+        }
+
+        return cuts;
+    }
+
+    /// <summary>
     /// Reads the text of a chat message: its <c>content</c> string, or its <c>text</c> parts concatenated.
     /// Counts the words into <paramref name="words"/>. Returns null when the message has no text.
     /// </summary>
@@ -138,4 +181,7 @@ internal static class WireText
 
         return builder?.ToString() ?? single;
     }
+
+    private static bool IsMidToken(string text, int offset) =>
+        offset > 0 && offset < text.Length && char.IsLetterOrDigit(text[offset - 1]) && char.IsLetterOrDigit(text[offset]);
 }

@@ -40,6 +40,8 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
         FakeProviderKind.OpenAI => GatewayProvider.OpenAI,
         FakeProviderKind.XAI => GatewayProvider.XAI,
         FakeProviderKind.Perplexity => GatewayProvider.Perplexity,
+        FakeProviderKind.Anthropic => GatewayProvider.Anthropic,
+        FakeProviderKind.Gemini => GatewayProvider.Gemini,
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
