@@ -140,7 +140,6 @@ public sealed class ChatCompletionsHttpTests(ServerUnderTest server) : IClassFix
         { "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"wizard\",\"content\":\"x\"}]}", ServerUnderTest.ClientKey, "application/json", 400, "invalid_parameter" },
         { "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", ServerUnderTest.ClientKey, "application/json", 400, "missing_required_parameter" },
         { "{\"model\":\"no-such-model\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", ServerUnderTest.ClientKey, "application/json", 404, "model_not_found" },
-        { "{\"model\":\"claude-sonnet\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", ServerUnderTest.ClientKey, "application/json", 400, "provider_not_configured" },
         { "{\"model\":\"gpt-4o\",\"n\":3,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", ServerUnderTest.ClientKey, "application/json", 400, "unsupported_parameter" },
     };
 
@@ -194,8 +193,32 @@ public sealed class ChatCompletionsHttpTests(ServerUnderTest server) : IClassFix
         Assert.Equal("list", json.GetProperty("object").GetString());
         var models = json.GetProperty("data").EnumerateArray().ToList();
         Assert.Contains(models, m => m.GetProperty("id").GetString() == "gpt-4o");
-        Assert.All(models, m => Assert.Equal("openai", m.GetProperty("owned_by").GetString()));
+        Assert.Equal(
+            ["anthropic", "gemini", "openai", "perplexity", "xai"],
+            models.Select(m => m.GetProperty("owned_by").GetString()).Distinct().Order(StringComparer.Ordinal));
         Assert.DoesNotContain(models, m => m.GetProperty("id").GetString() == "o3-mini"); // retired
+    }
+
+    [Fact]
+    public async Task Post_ModelOfUnconfiguredProvider_Gets400ProviderNotConfigured()
+    {
+        await using var openAIOnly = await ServerUnderTest.StartServerAsync(new()
+        {
+            ["ThreadSync:Providers:OpenAI:ApiKey"] = ServerUnderTest.UpstreamKey,
+            ["ThreadSync:Providers:OpenAI:BaseUrl"] = server.Upstream.BaseUrl.ToString(),
+            ["ThreadSync:Auth:ApiKeys:0"] = ServerUnderTest.ClientKey,
+        });
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(openAIOnly.Urls.Single()), "/v1/chat/completions"))
+        {
+            Content = new StringContent("""{"model":"claude-sonnet","messages":[{"role":"user","content":"x"}]}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ServerUnderTest.ClientKey);
+
+        using var response = await server.Http.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        await AssertErrorAsync(response, "provider_not_configured");
+        await openAIOnly.StopAsync(Ct);
     }
 
     [Fact]

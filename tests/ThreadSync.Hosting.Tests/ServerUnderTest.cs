@@ -6,19 +6,35 @@ using ThreadSync.Testing.FakeUpstreams;
 
 namespace ThreadSync.Hosting.Tests;
 
-/// <summary>The reference server, started for real on a loopback port, with OpenAI served by a fake upstream.</summary>
+/// <summary>
+/// The reference server, started for real on a loopback port, with every provider (OpenAI, xAI, Perplexity,
+/// Anthropic, Gemini) served by its own fake upstream.
+/// </summary>
 public sealed class ServerUnderTest : IAsyncLifetime
 {
     public const string ClientKey = "tsg-test-client-key-0123456789";
     public const string UpstreamKey = "sk-upstream-SECRET-abcdef0123456789";
 
+    private readonly Dictionary<FakeProviderKind, FakeProviderServer> _upstreams = [];
     private WebApplication? _app;
 
-    public FakeProviderServer Upstream { get; private set; } = null!;
+    /// <summary>Gets the OpenAI fake.</summary>
+    public FakeProviderServer Upstream => _upstreams[FakeProviderKind.OpenAI];
 
     public Uri BaseUrl { get; private set; } = null!;
 
     public HttpClient Http { get; } = new();
+
+    /// <summary>A current catalog model of each provider, as tests request it.</summary>
+    public static string ModelOf(FakeProviderKind kind) => kind switch
+    {
+        FakeProviderKind.OpenAI => "gpt-4o",
+        FakeProviderKind.XAI => "grok-4.3",
+        FakeProviderKind.Perplexity => "sonar",
+        FakeProviderKind.Anthropic => "claude-sonnet-4-6",
+        FakeProviderKind.Gemini => "gemini-3.5-flash",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
 
     public static async Task<WebApplication> StartServerAsync(Dictionary<string, string?> settings)
     {
@@ -31,16 +47,24 @@ public sealed class ServerUnderTest : IAsyncLifetime
         return app;
     }
 
+    public FakeProviderServer UpstreamFor(FakeProviderKind kind) => _upstreams[kind];
+
     public async ValueTask InitializeAsync()
     {
-        Upstream = await FakeProviderServer.StartAsync(FakeProviderKind.OpenAI, new FakeProviderOptions { ApiKey = UpstreamKey });
-        _app = await StartServerAsync(new()
+        var settings = new Dictionary<string, string?>
         {
-            ["ThreadSync:Providers:OpenAI:ApiKey"] = UpstreamKey,
-            ["ThreadSync:Providers:OpenAI:BaseUrl"] = Upstream.BaseUrl.ToString(),
             ["ThreadSync:Auth:ApiKeys:0"] = ClientKey,
             ["ThreadSync:Http:MaxRequestBodyBytes"] = "65536",
-        });
+        };
+        foreach (var kind in Enum.GetValues<FakeProviderKind>())
+        {
+            var upstream = await FakeProviderServer.StartAsync(kind, new FakeProviderOptions { ApiKey = UpstreamKey });
+            _upstreams[kind] = upstream;
+            settings[$"ThreadSync:Providers:{kind}:ApiKey"] = UpstreamKey;
+            settings[$"ThreadSync:Providers:{kind}:BaseUrl"] = upstream.BaseUrl.ToString();
+        }
+
+        _app = await StartServerAsync(settings);
         BaseUrl = new Uri(_app.Urls.Single());
     }
 
@@ -53,6 +77,9 @@ public sealed class ServerUnderTest : IAsyncLifetime
             await _app.DisposeAsync();
         }
 
-        await Upstream.DisposeAsync();
+        foreach (var upstream in _upstreams.Values)
+        {
+            await upstream.DisposeAsync();
+        }
     }
 }

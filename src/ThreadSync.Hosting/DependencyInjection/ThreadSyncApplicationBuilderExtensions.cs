@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using ThreadSync.Hosting.Endpoints;
+using ThreadSync.Hosting.Endpoints.Anthropic;
+using ThreadSync.Hosting.Endpoints.Llm;
 using ThreadSync.Hosting.Endpoints.OpenAI;
 using ThreadSync.Hosting.Http;
 
@@ -11,8 +13,8 @@ namespace ThreadSync.Hosting;
 public static class ThreadSyncApplicationBuilderExtensions
 {
     /// <summary>
-    /// Adds the ThreadSync request middleware: a correlation id on every response (<c>x-request-id</c>) and
-    /// OpenAI-shaped JSON errors without internals. Call it before mapping endpoints.
+    /// Adds the ThreadSync request middleware: a correlation id on every response (<c>x-request-id</c>) and JSON
+    /// errors without internals, in OpenAI's shape (Anthropic's for <c>/v1/messages</c>). Call it before mapping endpoints.
     /// </summary>
     /// <param name="app">The application builder.</param>
     /// <returns>The application builder.</returns>
@@ -24,7 +26,9 @@ public static class ThreadSyncApplicationBuilderExtensions
     }
 
     /// <summary>
-    /// Maps the ThreadSync endpoints: <c>POST /v1/chat/completions</c>, <c>GET /v1/models</c> and <c>GET /health</c>.
+    /// Maps the ThreadSync endpoints: <c>POST /v1/chat/completions</c> (OpenAI Chat Completions),
+    /// <c>POST /v1/messages</c> (Anthropic Messages, with Anthropic-shaped errors), <c>POST /api/v1/llm/chat</c>
+    /// (ThreadSync's normalized chat), <c>GET /v1/models</c> and <c>GET /health</c>.
     /// </summary>
     /// <param name="endpoints">The endpoint route builder.</param>
     /// <returns>The endpoint route builder.</returns>
@@ -33,6 +37,9 @@ public static class ThreadSyncApplicationBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         endpoints.MapPost("/v1/chat/completions", static http => http.RequestServices.GetRequiredService<ChatCompletionsEndpoint>().HandleAsync(http));
+        endpoints.MapPost("/v1/messages", static http => http.RequestServices.GetRequiredService<MessagesEndpoint>().HandleAsync(http))
+            .WithMetadata(AnthropicErrorFormat.Instance);
+        endpoints.MapPost("/api/v1/llm/chat", static http => http.RequestServices.GetRequiredService<LlmChatEndpoint>().HandleAsync(http));
         endpoints.MapGet("/v1/models", static http => http.RequestServices.GetRequiredService<ModelsEndpoint>().HandleAsync(http));
         endpoints.MapGet("/health", HealthEndpoint.HandleAsync);
         return endpoints;

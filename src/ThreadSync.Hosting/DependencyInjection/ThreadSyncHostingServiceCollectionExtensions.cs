@@ -2,6 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ThreadSync.Hosting.Endpoints;
+using ThreadSync.Hosting.Endpoints.Anthropic;
+using ThreadSync.Hosting.Endpoints.Llm;
 using ThreadSync.Hosting.Endpoints.OpenAI;
 
 namespace ThreadSync.Hosting;
@@ -9,7 +11,10 @@ namespace ThreadSync.Hosting;
 /// <summary>Registers the ThreadSync HTTP surface. Pair with <c>AddThreadSyncGateway</c>, <c>UseThreadSync</c> and <c>MapThreadSync</c>.</summary>
 public static class ThreadSyncHostingServiceCollectionExtensions
 {
-    /// <summary>Adds the services behind the ThreadSync endpoints.</summary>
+    /// <summary>
+    /// Adds the services behind the ThreadSync endpoints (OpenAI Chat Completions, Anthropic Messages, ThreadSync's
+    /// normalized chat, models) and binds <see cref="ThreadSyncHttpOptions"/>.
+    /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="httpSection">The <c>ThreadSync:Http</c> configuration section, if any.</param>
     /// <returns>The service collection.</returns>
@@ -26,6 +31,8 @@ public static class ThreadSyncHostingServiceCollectionExtensions
         options.Validate(static o => o.MaxRequestBodyBytes > 0, $"{ThreadSyncHttpOptions.SectionName}:MaxRequestBodyBytes must be a positive number of bytes.").ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ChatCompletionsEndpoint>();
+        services.TryAddSingleton<MessagesEndpoint>();
+        services.TryAddSingleton<LlmChatEndpoint>();
         services.TryAddSingleton<ModelsEndpoint>();
         return services;
     }

@@ -8,7 +8,9 @@ namespace ThreadSync.Hosting.Http;
 
 /// <summary>
 /// Writes errors in OpenAI's shape, <c>{"error":{"message","type","param","code","request_id"}}</c>, with the
-/// correlation id in the body and the <c>x-request-id</c> header. Messages are client-safe by construction.
+/// correlation id in the body and the <c>x-request-id</c> header; endpoints marked with
+/// <see cref="AnthropicErrorFormat"/> (and paths under <c>/v1/messages</c>) get Anthropic's shape instead
+/// (<see cref="AnthropicErrors"/>). Messages are client-safe by construction.
 /// </summary>
 internal static class ErrorResponses
 {
@@ -22,8 +24,18 @@ internal static class ErrorResponses
         }
 
         response.ContentType = "application/json";
+        var correlationId = CorrelationId.Get(context);
         var writer = new Utf8JsonWriter(response.BodyWriter, HostingJson.WriterOptions);
-        WriteBody(writer, error, CorrelationId.Get(context));
+        if (AnthropicErrors.Applies(context))
+        {
+            response.Headers[AnthropicErrors.RequestIdHeader] = correlationId;
+            AnthropicErrors.WriteBody(writer, error, correlationId);
+        }
+        else
+        {
+            WriteBody(writer, error, correlationId);
+        }
+
         writer.Flush();
         return response.BodyWriter.FlushAsync(context.RequestAborted).AsTask();
     }

@@ -7,8 +7,9 @@ namespace ThreadSync.Hosting.Http;
 
 /// <summary>
 /// Outermost ThreadSync middleware: gives every request a correlation id (<c>x-request-id</c>), turns
-/// <see cref="GatewayException"/> and unexpected failures into OpenAI-shaped JSON errors without internals, and
-/// gives bodiless error statuses from routing (404, 405) the same shape.
+/// <see cref="GatewayException"/> and unexpected failures into JSON errors without internals, and gives bodiless
+/// error statuses from routing (404, 405) the same shape. The shape is OpenAI's, or Anthropic's for endpoints
+/// marked with <see cref="AnthropicErrorFormat"/> and paths under <c>/v1/messages</c> (see <see cref="ErrorResponses"/>).
 /// </summary>
 internal sealed class ThreadSyncRequestMiddleware(RequestDelegate next, ILogger<ThreadSyncRequestMiddleware> logger)
 {

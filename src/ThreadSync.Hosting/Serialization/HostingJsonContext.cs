@@ -1,4 +1,6 @@
 using System.Text.Json.Serialization;
+using ThreadSync.Hosting.Endpoints.Anthropic.Wire;
+using ThreadSync.Hosting.Endpoints.Llm.Wire;
 using ThreadSync.Hosting.Endpoints.OpenAI.Wire;
 
 namespace ThreadSync.Hosting.Serialization;
@@ -8,4 +10,6 @@ namespace ThreadSync.Hosting.Serialization;
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ChatCompletionRequest))]
+[JsonSerializable(typeof(LlmChatRequest))]
+[JsonSerializable(typeof(MessagesRequest))]
 internal sealed partial class HostingJsonContext : JsonSerializerContext;

@@ -115,6 +115,23 @@ public sealed class AnthropicAdapterTests
     }
 
     [Fact]
+    public async Task StreamedThinking_CoalescedByMicrosoftExtensionsAI_GoesBackSigned()
+    {
+        await using var gateway = await GatewayUnderTest.StartAsync(FakeProviderKind.Anthropic);
+        gateway.Upstream.Enqueue(FakeReply.Text("42.").WithReasoning("Six times seven is forty-two."));
+
+        var updates = await gateway.StreamAsync([new ChatMessage(ChatRole.User, "6*7?")], new ChatOptions { ModelId = Model });
+        var response = updates.ToChatResponse();
+        await gateway.Chat.GetResponseAsync([new ChatMessage(ChatRole.User, "6*7?"), .. response.Messages, new ChatMessage(ChatRole.User, "Sure?")], new ChatOptions { ModelId = Model }, Ct);
+
+        var assistant = gateway.Upstream.LastRequest.Json.GetProperty("messages")[1].GetProperty("content");
+        var thinking = assistant.EnumerateArray().Where(static b => b.GetProperty("type").GetString() == "thinking").ToList();
+        var block = Assert.Single(thinking);
+        Assert.Equal("Six times seven is forty-two.", block.GetProperty("thinking").GetString());
+        Assert.False(string.IsNullOrEmpty(block.GetProperty("signature").GetString()));
+    }
+
+    [Fact]
     public async Task GetResponse_StopSequence_ReportsWhichOneMatched()
     {
         await using var gateway = await GatewayUnderTest.StartAsync(FakeProviderKind.Anthropic);

@@ -61,7 +61,7 @@ internal static class OpenAIChatResponseWriter
 
         if (calls.Count > 0)
         {
-            OpenAIWireFormat.WriteToolCalls(writer, calls, withIndex: false);
+            OpenAIWireFormat.WriteToolCalls(writer, calls);
         }
 
         writer.WriteEndObject();
@@ -76,6 +76,11 @@ internal static class OpenAIChatResponseWriter
         writer.WriteString("content", contentText ?? string.Empty);
         writer.WriteString("provider", context.Provider?.ToWireId());
         writer.WriteString("route_method", context.RouteMethod);
+        if (response.AdditionalProperties?.TryGetValue(GatewayContentKeys.FinishReasonRaw, out var raw) == true && raw is string rawReason)
+        {
+            writer.WriteString("finish_reason_raw", rawReason);
+        }
+
         OpenAIWireFormat.WriteCitations(writer, contents);
         writer.WriteEndObject();
     }

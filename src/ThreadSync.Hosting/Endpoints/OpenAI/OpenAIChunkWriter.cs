@@ -26,6 +26,7 @@ internal sealed class OpenAIChunkWriter
     private readonly List<AIContent> _citationHolders = [];
     private string _model;
     private bool _sentRole;
+    private int _toolCallCount;
     private ChatFinishReason? _finishReason;
     private bool _finished;
 
@@ -79,7 +80,10 @@ internal sealed class OpenAIChunkWriter
 
         if (calls is not null)
         {
-            WriteDeltaChunk(static (w, c) => OpenAIWireFormat.WriteToolCalls(w, c, withIndex: true), calls);
+            // Indexes run across the whole stream: providers that emit calls one at a time (Anthropic) must not
+            // reuse index 0, or OpenAI clients would merge different calls into one.
+            WriteDeltaChunk(static (w, s) => OpenAIWireFormat.WriteToolCalls(w, s.calls, firstIndex: s.first), (calls, first: _toolCallCount));
+            _toolCallCount += calls.Count;
         }
 
         if (update.FinishReason is { } reason)

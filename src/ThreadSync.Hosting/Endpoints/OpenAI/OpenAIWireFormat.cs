@@ -7,24 +7,28 @@ namespace ThreadSync.Hosting.Endpoints.OpenAI;
 /// <summary>Pieces of OpenAI's response shape shared by complete responses and stream chunks.</summary>
 internal static class OpenAIWireFormat
 {
+    /// <summary>
+    /// OpenAI's finish reason. OpenAI's own set is closed — its SDKs reject other values — so the normalized
+    /// <c>error</c> and <c>other</c> (Anthropic <c>pause_turn</c>, Gemini <c>MALFORMED_FUNCTION_CALL</c>…) are sent as
+    /// <c>stop</c>; the provider's own value travels in <c>finish_reason_raw</c>.
+    /// </summary>
     public static string FinishReason(ChatFinishReason? reason) =>
-        reason is null ? "stop"
-        : reason == ChatFinishReason.Stop ? "stop"
-        : reason == ChatFinishReason.Length ? "length"
+        reason == ChatFinishReason.Length ? "length"
         : reason == ChatFinishReason.ToolCalls ? "tool_calls"
         : reason == ChatFinishReason.ContentFilter ? "content_filter"
-        : reason.Value.Value;
+        : "stop";
 
-    public static void WriteToolCalls(Utf8JsonWriter writer, IReadOnlyList<FunctionCallContent> calls, bool withIndex)
+    /// <summary>Writes <c>tool_calls</c>; in stream chunks each call carries its stream-wide <c>index</c>, from <paramref name="firstIndex"/>.</summary>
+    public static void WriteToolCalls(Utf8JsonWriter writer, IReadOnlyList<FunctionCallContent> calls, int? firstIndex = null)
     {
         writer.WritePropertyName("tool_calls");
         writer.WriteStartArray();
         for (var i = 0; i < calls.Count; i++)
         {
             writer.WriteStartObject();
-            if (withIndex)
+            if (firstIndex is { } first)
             {
-                writer.WriteNumber("index", i);
+                writer.WriteNumber("index", first + i);
             }
 
             writer.WriteString("id", calls[i].CallId);

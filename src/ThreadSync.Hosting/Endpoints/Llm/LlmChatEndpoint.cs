@@ -1,0 +1,103 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ThreadSync.Gateway;
+using ThreadSync.Hosting.Http;
+using ThreadSync.Hosting.Serialization;
+using ThreadSync.Hosting.Telemetry;
+
+namespace ThreadSync.Hosting.Endpoints.Llm;
+
+/// <summary>
+/// <c>POST /api/v1/llm/chat</c>: ThreadSync's normalized chat endpoint over the governed gateway. Same guards and
+/// OpenAI-shaped errors as <c>/v1/chat/completions</c>; streams as named server-sent events.
+/// </summary>
+internal sealed class LlmChatEndpoint(
+    [FromKeyedServices(ThreadSyncGatewayServiceKeys.ChatClient)] IChatClient gateway,
+    IGatewayAuthenticator authenticator,
+    IOptions<ThreadSyncHttpOptions> httpOptions,
+    ILogger<LlmChatEndpoint> logger)
+{
+    /// <summary>The response id: <c>chat_</c> and the correlation id.</summary>
+    public static string ResponseId(GatewayRequestContext context) => "chat_" + context.CorrelationId;
+
+    public async Task HandleAsync(HttpContext http)
+    {
+        var request = http.Request;
+        var correlationId = CorrelationId.Get(http);
+        RequestGuards.RequireJson(request);
+        var caller = await RequestGuards.AuthenticateAsync(request, authenticator);
+
+        ParsedLlmChatRequest parsed;
+        var body = await RequestGuards.ReadBodyAsync(request, httpOptions.Value.MaxRequestBodyBytes);
+        try
+        {
+            parsed = LlmChatRequestParser.Parse(body);
+        }
+        finally
+        {
+            request.BodyReader.AdvanceTo(body.End);
+        }
+
+        var context = new GatewayRequestContext(caller, correlationId)
+        {
+            AutoRoute = parsed.AutoRoute,
+            ConversationId = parsed.ConversationId,
+        };
+        parsed.Options.WithGatewayContext(context);
+        var aborted = http.RequestAborted;
+
+        if (!parsed.Stream)
+        {
+            var response = await gateway.GetResponseAsync(parsed.Messages, parsed.Options, aborted);
+            http.Response.ContentType = "application/json";
+            using var writer = new Utf8JsonWriter(http.Response.BodyWriter, HostingJson.WriterOptions);
+            LlmChatResponseWriter.Write(writer, response, context);
+            await writer.FlushAsync(aborted);
+            return;
+        }
+
+        await StreamAsync(http, parsed, context);
+    }
+
+    private async Task StreamAsync(HttpContext http, ParsedLlmChatRequest parsed, GatewayRequestContext context)
+    {
+        var aborted = http.RequestAborted;
+        await using var updates = gateway.GetStreamingResponseAsync(parsed.Messages, parsed.Options, aborted).GetAsyncEnumerator(aborted);
+
+        // Nothing is sent before the first update: a failure up to here is still a plain JSON error with its status.
+        var hasFirst = await updates.MoveNextAsync();
+
+        NamedEventWriter.PrepareResponse(http.Response);
+        var events = new LlmEventWriter(http.Response.BodyWriter, context);
+        try
+        {
+            if (hasFirst)
+            {
+                do
+                {
+                    await events.WriteAsync(updates.Current, aborted);
+                }
+                while (await updates.MoveNextAsync());
+            }
+
+            await events.CompleteAsync(context.Usage, aborted);
+        }
+        catch (GatewayException ex) when (!aborted.IsCancellationRequested)
+        {
+            HostingLog.StreamFailed(logger, context.CorrelationId, ex.StatusCode, ex.Code);
+            await events.FailAsync(ex, aborted);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && !aborted.IsCancellationRequested)
+        {
+            HostingLog.UnhandledException(logger, context.CorrelationId, ex.GetType().FullName ?? ex.GetType().Name, SensitiveDataRedactor.Redact(ex.Message), ex.StackTrace);
+            await events.FailAsync(StreamInternalError(context.CorrelationId), aborted);
+        }
+    }
+
+    private static GatewayException StreamInternalError(string correlationId) =>
+        new(500, GatewayErrorCodes.InternalError, $"The gateway failed unexpectedly. Quote request id {correlationId} to its operator.");
+}
