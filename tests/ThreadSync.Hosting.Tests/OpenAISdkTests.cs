@@ -137,4 +137,95 @@ public sealed class OpenAISdkTests(ServerUnderTest server) : IClassFixture<Serve
         Assert.Equal(3, streamed.Usage!.OutputTokenCount);
         Assert.Equal(Microsoft.Extensions.AI.ChatFinishReason.Stop, streamed.FinishReason);
     }
+
+    public static TheoryData<FakeProviderKind> OtherProviders => new() { FakeProviderKind.Anthropic, FakeProviderKind.Gemini, FakeProviderKind.XAI, FakeProviderKind.Perplexity };
+
+    public static TheoryData<FakeProviderKind> ToolProviders => new() { FakeProviderKind.Anthropic, FakeProviderKind.Gemini, FakeProviderKind.XAI };
+
+    [Theory]
+    [MemberData(nameof(OtherProviders))]
+    public async Task OpenAISdk_OnAnyProvidersModel_CompletesAndStreams(FakeProviderKind kind)
+    {
+        var upstream = server.UpstreamFor(kind);
+        var client = SdkClient(ServerUnderTest.ModelOf(kind));
+        upstream.Enqueue(FakeReply.Text("Hello from upstream.", new FakeUsage(7, 4)));
+
+        ChatCompletion completion = await client.CompleteChatAsync([new SystemChatMessage("Be brief."), new UserChatMessage("Hi")], new ChatCompletionOptions { MaxOutputTokenCount = 50 }, Ct);
+
+        Assert.Equal("Hello from upstream.", completion.Content[0].Text);
+        Assert.Equal(ChatFinishReason.Stop, completion.FinishReason);
+        Assert.True(completion.Usage.InputTokenCount > 0);
+        Assert.Equal(4, completion.Usage.OutputTokenCount);
+        Assert.Equal(1, upstream.RequestCount);
+
+        upstream.Enqueue(FakeReply.Text("one two three", new FakeUsage(3, 3)));
+        var text = new System.Text.StringBuilder();
+        ChatFinishReason? finish = null;
+        ChatTokenUsage? usage = null;
+        await foreach (var update in client.CompleteChatStreamingAsync([new UserChatMessage("count")], new ChatCompletionOptions(), Ct))
+        {
+            foreach (var part in update.ContentUpdate)
+            {
+                text.Append(part.Text);
+            }
+
+            finish ??= update.FinishReason;
+            usage ??= update.Usage;
+        }
+
+        Assert.Equal("one two three", text.ToString());
+        Assert.Equal(ChatFinishReason.Stop, finish);
+        Assert.NotNull(usage);
+        Assert.Equal(3, usage.OutputTokenCount);
+        upstream.Reset();
+    }
+
+    [Theory]
+    [MemberData(nameof(ToolProviders))]
+    public async Task OpenAISdk_OnAnyProvidersModel_ToolCallsRoundTripAndStreamWithDistinctIndexes(FakeProviderKind kind)
+    {
+        var upstream = server.UpstreamFor(kind);
+        var client = SdkClient(ServerUnderTest.ModelOf(kind));
+        var tool = ChatTool.CreateFunctionTool("get_weather", "Weather by city", BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"}}}"""));
+        var options = new ChatCompletionOptions { Tools = { tool } };
+        upstream.Enqueue(FakeReply.ToolCalls([new FakeToolCall("toolu_1", "get_weather", """{"city":"Oslo"}""")]));
+
+        ChatCompletion first = await client.CompleteChatAsync([new UserChatMessage("Weather in Oslo?")], options, Ct);
+
+        Assert.Equal(ChatFinishReason.ToolCalls, first.FinishReason);
+        var call = Assert.Single(first.ToolCalls);
+        Assert.Equal("get_weather", call.FunctionName);
+        Assert.Equal("Oslo", System.Text.Json.JsonDocument.Parse(call.FunctionArguments).RootElement.GetProperty("city").GetString());
+
+        upstream.Enqueue(FakeReply.Text("Snowing."));
+        ChatCompletion second = await client.CompleteChatAsync(
+            [new UserChatMessage("Weather in Oslo?"), new AssistantChatMessage(first), new ToolChatMessage(call.Id, "snow, -3C")], options, Ct);
+        Assert.Equal("Snowing.", second.Content[0].Text);
+
+        // Two calls streamed: every OpenAI client assembles calls by index, so the indexes must differ.
+        upstream.Enqueue(FakeReply.ToolCalls([new FakeToolCall("toolu_a", "get_weather", """{"city":"Rome"}"""), new FakeToolCall("toolu_b", "get_weather", """{"city":"Lima"}""")]));
+        var arguments = new SortedDictionary<int, System.Text.StringBuilder>();
+        var names = new Dictionary<int, string>();
+        await foreach (var update in client.CompleteChatStreamingAsync([new UserChatMessage("Rome and Lima?")], options, Ct))
+        {
+            foreach (var fragment in update.ToolCallUpdates)
+            {
+                if (!arguments.TryGetValue(fragment.Index, out var buffer))
+                {
+                    arguments[fragment.Index] = buffer = new System.Text.StringBuilder();
+                }
+
+                buffer.Append(fragment.FunctionArgumentsUpdate?.ToString());
+                if (fragment.FunctionName is { } name)
+                {
+                    names[fragment.Index] = name;
+                }
+            }
+        }
+
+        Assert.Equal([0, 1], arguments.Keys);
+        Assert.Equal(["Rome", "Lima"], arguments.Values.Select(static b => System.Text.Json.JsonDocument.Parse(b.ToString()).RootElement.GetProperty("city").GetString()));
+        Assert.All(names.Values, static n => Assert.Equal("get_weather", n));
+        upstream.Reset();
+    }
 }
