@@ -32,4 +32,16 @@ public static class GatewayContentKeys
     /// sequence that ended the output, when the provider reports which one matched (Anthropic).
     /// </summary>
     public const string StopSequence = "threadsync.stop_sequence";
+
+    /// <summary>
+    /// Key in a <c>FunctionResultContent</c>'s additional properties: <see langword="true"/> marks the result as a failed
+    /// tool run (Anthropic <c>is_error</c>). A result carrying an <c>Exception</c> counts as failed too.
+    /// </summary>
+    public const string ToolResultIsError = "is_error";
+
+    /// <summary>
+    /// Key in a <c>TextReasoningContent</c>'s additional properties: <see langword="true"/> marks Anthropic redacted thinking,
+    /// whose encrypted payload is the content's <c>ProtectedData</c> and must go back to Anthropic unchanged.
+    /// </summary>
+    public const string RedactedThinking = "anthropic.redacted_thinking";
 }

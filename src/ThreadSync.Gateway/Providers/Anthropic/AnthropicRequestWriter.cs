@@ -16,9 +16,6 @@ internal static class AnthropicRequestWriter
     /// <summary>Used when the model is not in the catalog and the caller gave no limit.</summary>
     public const int FallbackMaxTokens = 4096;
 
-    /// <summary>Key in a <see cref="TextReasoningContent"/>'s additional properties marking a <c>redacted_thinking</c> block.</summary>
-    public const string RedactedThinkingKey = "anthropic.redacted_thinking";
-
     private static readonly FrozenSet<string> Passthrough = FrozenSet.Create(StringComparer.Ordinal, "thinking", "metadata", "service_tier", "output_config", "context_management");
 
     private static readonly FrozenSet<string> ImageMediaTypes = FrozenSet.Create(StringComparer.OrdinalIgnoreCase, "image/jpeg", "image/png", "image/gif", "image/webp");
@@ -154,7 +151,7 @@ internal static class AnthropicRequestWriter
         }
 
         writer.WriteStartObject();
-        if (reasoning.AdditionalProperties?.TryGetValue(RedactedThinkingKey, out var redacted) == true && redacted is true)
+        if (reasoning.AdditionalProperties?.TryGetValue(GatewayContentKeys.RedactedThinking, out var redacted) == true && redacted is true)
         {
             writer.WriteString("type", "redacted_thinking");
             writer.WriteString("data", reasoning.ProtectedData);

@@ -44,7 +44,7 @@ internal static class AnthropicResponseReader
         "redacted_thinking" => new TextReasoningContent(string.Empty)
         {
             ProtectedData = block.Data,
-            AdditionalProperties = new() { [AnthropicRequestWriter.RedactedThinkingKey] = true },
+            AdditionalProperties = new() { [GatewayContentKeys.RedactedThinking] = true },
         },
         "tool_use" => block.Input is { } input
             ? ToolCallArguments.ToCallContent(block.Id ?? string.Empty, block.Name ?? string.Empty, input)

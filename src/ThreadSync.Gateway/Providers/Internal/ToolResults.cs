@@ -6,9 +6,6 @@ namespace ThreadSync.Gateway.Providers.Internal;
 /// <summary>Reads a caller's tool result the way every provider needs it: as text, and whether it reports a failure.</summary>
 internal static class ToolResults
 {
-    /// <summary>Key in a <see cref="FunctionResultContent"/>'s additional properties marking the result as an error (Anthropic <c>is_error</c>).</summary>
-    public const string IsErrorKey = "is_error";
-
     public static string ToText(FunctionResultContent result) => result.Result switch
     {
         null => result.Exception?.Message ?? string.Empty,
@@ -21,5 +18,5 @@ internal static class ToolResults
 
     public static bool IsError(FunctionResultContent result) =>
         result.Exception is not null
-        || (result.AdditionalProperties?.TryGetValue(IsErrorKey, out var flag) == true && flag is true);
+        || (result.AdditionalProperties?.TryGetValue(GatewayContentKeys.ToolResultIsError, out var flag) == true && flag is true);
 }

@@ -18,15 +18,6 @@ namespace ThreadSync.Hosting.Endpoints.Anthropic;
 /// </summary>
 internal static class AnthropicRequestParser
 {
-    /// <summary>Additional-properties key of a tool result the client marked with <c>is_error: true</c>.</summary>
-    public const string ToolResultIsErrorKey = "is_error";
-
-    /// <summary>
-    /// Additional-properties key marking a <see cref="TextReasoningContent"/> as a <c>redacted_thinking</c> block. The
-    /// Anthropic adapter reads the same literal (its <c>AnthropicRequestWriter.RedactedThinkingKey</c>).
-    /// </summary>
-    public const string RedactedThinkingKey = "anthropic.redacted_thinking";
-
     /// <summary>Options key carrying the request's <c>thinking</c> object verbatim (a <see cref="JsonElement"/>) for adapters that support it.</summary>
     public const string ThinkingKey = "thinking";
 
@@ -203,7 +194,7 @@ internal static class AnthropicRequestParser
                     contents.Add(new TextReasoningContent(string.Empty)
                     {
                         ProtectedData = RequiredString(block, "data", blockParam),
-                        AdditionalProperties = new() { [RedactedThinkingKey] = true },
+                        AdditionalProperties = new() { [GatewayContentKeys.RedactedThinking] = true },
                     });
                     break;
                 default:
@@ -314,7 +305,7 @@ internal static class AnthropicRequestParser
         var result = new FunctionResultContent(id, text);
         if (block.TryGetProperty("is_error", out var isError) && isError.ValueKind == JsonValueKind.True)
         {
-            result.AdditionalProperties = new() { [ToolResultIsErrorKey] = true };
+            result.AdditionalProperties = new() { [GatewayContentKeys.ToolResultIsError] = true };
         }
 
         return result;

@@ -48,7 +48,7 @@ internal static class AnthropicWireFormat
 
     /// <summary>Whether reasoning content stands for a <c>redacted_thinking</c> block (its protected data is the block's <c>data</c>).</summary>
     public static bool IsRedacted(TextReasoningContent reasoning) =>
-        reasoning.AdditionalProperties?.TryGetValue(AnthropicRequestParser.RedactedThinkingKey, out var flag) == true && flag is true;
+        reasoning.AdditionalProperties?.TryGetValue(GatewayContentKeys.RedactedThinking, out var flag) == true && flag is true;
 
     /// <summary>
     /// Writes <c>usage</c> in Anthropic's convention: <c>input_tokens</c> is only the uncached input; cache reads and
