@@ -19,10 +19,11 @@ public sealed class ProviderOptions
     /// <value>An absolute http(s) URL, or <see langword="null"/> for the provider's public endpoint.</value>
     public string? BaseUrl { get; set; }
 
-    /// <summary>Gets or sets how long to wait for the upstream's response headers.</summary>
+    /// <summary>Gets or sets how long the provider may stay silent: before its response headers, and between any two reads of its body.</summary>
     /// <remarks>
-    /// For non-streaming calls the headers arrive with the whole completion, so this bounds the whole call;
-    /// for streams it bounds the time to the first byte. Reasoning models can think for minutes.
+    /// For non-streaming calls the headers usually arrive with the whole completion, so this bounds the whole call;
+    /// for streams it bounds the time to the first byte and every pause after it, so a provider that stops sending
+    /// without closing the connection fails with <c>upstream_timeout</c>. Reasoning models can think for minutes.
     /// </remarks>
     /// <value>Ten minutes by default; at most one hour.</value>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(10);

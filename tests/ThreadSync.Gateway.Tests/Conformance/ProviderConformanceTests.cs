@@ -320,6 +320,25 @@ public sealed class ProviderConformanceTests
 
     [Theory]
     [MemberData(nameof(AllProviders))]
+    public async Task StalledStream_FailsWithTimeoutInsteadOfHanging(FakeProviderKind kind)
+    {
+        var profile = ProviderProfile.For(kind);
+
+        // The provider answers at once, then pauses 60 s between events: far beyond its 1 s silence limit.
+        await using var gateway = await GatewayUnderTest.StartAsync(
+            kind,
+            o => o.Providers.Get(GatewayUnderTest.ToProvider(kind)).Timeout = TimeSpan.FromSeconds(1),
+            new FakeProviderOptions { StreamChunkDelayMilliseconds = 60_000 });
+        gateway.Upstream.Enqueue(FakeReply.Text("one two three four"));
+
+        var error = await Assert.ThrowsAsync<GatewayException>(() => gateway.StreamAsync([new ChatMessage(ChatRole.User, "hi")], new ChatOptions { ModelId = profile.Model }));
+
+        Assert.Equal(504, error.StatusCode);
+        Assert.Equal(GatewayErrorCodes.UpstreamTimeout, error.Code);
+    }
+
+    [Theory]
+    [MemberData(nameof(AllProviders))]
     public async Task CancellingAStream_StopsPromptlyWithCancellation(FakeProviderKind kind)
     {
         var profile = ProviderProfile.For(kind);

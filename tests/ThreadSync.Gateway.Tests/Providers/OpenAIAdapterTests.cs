@@ -189,4 +189,20 @@ public sealed class OpenAIAdapterTests
         Assert.StartsWith("Echo: hi", response.Text);
         Assert.Equal(100, gateway.Upstream.LastRequest.Json.GetProperty("max_completion_tokens").GetInt32());
     }
+
+    [Fact]
+    public async Task GetResponse_ForcedToolCallFinishingWithStop_IsNormalizedToToolCalls()
+    {
+        await using var gateway = await GatewayUnderTest.StartAsync(FakeProviderKind.OpenAI);
+        gateway.Upstream.Enqueue(FakeReply.Raw(200, "application/json", """
+            {"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":null,
+            "tool_calls":[{"id":"call_1","type":"function","function":{"name":"lookup","arguments":"{}"}}]},"finish_reason":"stop"}],
+            "usage":{"prompt_tokens":5,"completion_tokens":2,"total_tokens":7}}
+            """));
+
+        var response = await gateway.Chat.GetResponseAsync("hi", new ChatOptions { ModelId = "gpt-4o" }, Ct);
+
+        Assert.Equal(ChatFinishReason.ToolCalls, response.FinishReason);
+        Assert.Equal("stop", response.AdditionalProperties![GatewayContentKeys.FinishReasonRaw]);
+    }
 }

@@ -1,9 +1,7 @@
 using System.Buffers;
-using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
-using ThreadSync.Gateway.Providers.Anthropic.Wire;
 using ThreadSync.Gateway.Providers.Internal;
 using ThreadSync.Gateway.Serialization;
 
@@ -53,44 +51,22 @@ internal sealed class AnthropicChatClient : IChatClient
     {
         using var request = CreateRequest(messages, options, stream: true);
         using var response = await _transport.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using var bodyScope = body.ConfigureAwait(false);
-
         var state = new AnthropicStreamState();
-        var events = SseParser.Create(body, static (_, data) => JsonSerializer.Deserialize(data, GatewayJsonContext.Default.AnthropicStreamEventPayload))
-            .EnumerateAsync(cancellationToken)
-            .GetAsyncEnumerator(cancellationToken);
-        await using var eventsScope = events.ConfigureAwait(false);
-        while (!state.Stopped)
+        var events = _transport.ReadEventsAsync(
+            response,
+            static (_, data) => JsonSerializer.Deserialize(data, GatewayJsonContext.Default.AnthropicStreamEventPayload),
+            () => state.Finished,
+            cancellationToken);
+        await foreach (var item in events.ConfigureAwait(false))
         {
-            SseItem<AnthropicStreamEventPayload?> item;
-            try
-            {
-                if (!await events.MoveNextAsync().ConfigureAwait(false))
-                {
-                    break;
-                }
-
-                item = events.Current;
-            }
-            catch (JsonException ex)
-            {
-                throw _transport.Malformed(ex);
-            }
-            catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
-            {
-                if (state.Finished)
-                {
-                    // The stop reason arrived; only message_stop was lost with the connection.
-                    break;
-                }
-
-                throw _transport.Truncated(ex);
-            }
-
             if (item.Data is not null && state.Accept(item.EventType, item.Data) is { } update)
             {
                 yield return update;
+            }
+
+            if (state.Stopped)
+            {
+                break;
             }
         }
 

@@ -1,9 +1,7 @@
 using System.Buffers;
-using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
-using ThreadSync.Gateway.Providers.Gemini.Wire;
 using ThreadSync.Gateway.Providers.Internal;
 using ThreadSync.Gateway.Serialization;
 
@@ -51,41 +49,16 @@ internal sealed class GeminiChatClient : IChatClient
     {
         using var request = CreateRequest(messages, options, stream: true);
         using var response = await _transport.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using var bodyScope = body.ConfigureAwait(false);
-
         var state = new GeminiStreamState();
-        var events = SseParser.Create(body, static (_, data) => JsonSerializer.Deserialize(data, GeminiJsonContext.Default.GeminiResponsePayload))
-            .EnumerateAsync(cancellationToken)
-            .GetAsyncEnumerator(cancellationToken);
-        await using var eventsScope = events.ConfigureAwait(false);
-        while (true)
+
+        // Gemini ends a stream by closing the connection; after the finish reason that is a normal end.
+        var events = _transport.ReadEventsAsync(
+            response,
+            static (_, data) => JsonSerializer.Deserialize(data, GeminiJsonContext.Default.GeminiResponsePayload),
+            () => state.Finished,
+            cancellationToken);
+        await foreach (var item in events.ConfigureAwait(false))
         {
-            SseItem<GeminiResponsePayload?> item;
-            try
-            {
-                if (!await events.MoveNextAsync().ConfigureAwait(false))
-                {
-                    break;
-                }
-
-                item = events.Current;
-            }
-            catch (JsonException ex)
-            {
-                throw _transport.Malformed(ex);
-            }
-            catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
-            {
-                if (state.Finished)
-                {
-                    // Gemini ends streams by closing the connection; after the finish reason that is a normal end.
-                    break;
-                }
-
-                throw _transport.Truncated(ex);
-            }
-
             if (item.Data is not null && state.Accept(item.Data) is { } update)
             {
                 yield return update;

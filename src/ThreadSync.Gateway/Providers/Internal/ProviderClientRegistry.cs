@@ -77,7 +77,7 @@ internal sealed class ProviderClientRegistry : IDisposable
         }
 
         var settings = _options.Providers.Get(provider);
-        var transport = new ProviderTransport(provider, _httpClientFactory, HttpClientName(provider), _timeProvider);
+        var transport = new ProviderTransport(provider, _httpClientFactory, HttpClientName(provider), _timeProvider, settings.Timeout);
         return provider switch
         {
             GatewayProvider.Anthropic => new AnthropicChatClient(settings.ApiKey!, settings.BaseUrl, transport, _catalog),

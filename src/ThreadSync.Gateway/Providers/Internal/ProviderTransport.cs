@@ -1,4 +1,6 @@
 using System.Net.Http.Headers;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Polly.Timeout;
@@ -8,8 +10,14 @@ namespace ThreadSync.Gateway.Providers.Internal;
 /// <summary>
 /// The HTTP plumbing every adapter shares: sending through the provider's named <see cref="IHttpClientFactory"/>
 /// client, turning transport failures and error statuses into <see cref="ProviderException"/>, and reading JSON
-/// bodies. Keeps failure wording identical across providers and never puts a URL or key in a message.
+/// bodies and event streams under a silence deadline. Keeps failure wording identical across providers and never
+/// puts a URL or key in a message.
 /// </summary>
+/// <remarks>
+/// The provider's <c>Timeout</c> bounds the wait for the response headers (the resilience handler) and every silence
+/// after them: a provider that keeps the connection open but stops sending fails with
+/// <see cref="ProviderFailureKind.Timeout"/> instead of holding the request forever.
+/// </remarks>
 internal sealed class ProviderTransport
 {
     public static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
@@ -20,15 +28,19 @@ internal sealed class ProviderTransport
     private readonly string _httpClientName;
     private readonly TimeProvider _timeProvider;
 
-    public ProviderTransport(GatewayProvider provider, IHttpClientFactory httpClientFactory, string httpClientName, TimeProvider timeProvider)
+    public ProviderTransport(GatewayProvider provider, IHttpClientFactory httpClientFactory, string httpClientName, TimeProvider timeProvider, TimeSpan silenceTimeout)
     {
         Provider = provider;
+        SilenceTimeout = silenceTimeout;
         _httpClientFactory = httpClientFactory;
         _httpClientName = httpClientName;
         _timeProvider = timeProvider;
     }
 
     public GatewayProvider Provider { get; }
+
+    /// <summary>Gets the longest time a response body may go without sending anything.</summary>
+    public TimeSpan SilenceTimeout { get; }
 
     /// <summary>Sends the request (headers read only) and throws for transport failures and non-success statuses.</summary>
     public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -67,13 +79,19 @@ internal sealed class ProviderTransport
     public async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
         where T : class
     {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(SilenceTimeout);
         try
         {
-            var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStreamAsync(deadline.Token).ConfigureAwait(false);
             await using (body.ConfigureAwait(false))
             {
-                return await JsonSerializer.DeserializeAsync(body, typeInfo, cancellationToken).ConfigureAwait(false) ?? throw Malformed(null);
+                return await JsonSerializer.DeserializeAsync(body, typeInfo, deadline.Token).ConfigureAwait(false) ?? throw Malformed(null);
             }
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw TimedOut(ex);
         }
         catch (JsonException ex)
         {
@@ -82,6 +100,65 @@ internal sealed class ProviderTransport
         catch (Exception ex) when (ex is IOException or HttpRequestException)
         {
             throw new ProviderException(Provider, ProviderFailureKind.StreamTruncated, $"The connection to provider '{Provider.ToWireId()}' broke while reading the response.", innerException: ex);
+        }
+    }
+
+    /// <summary>
+    /// Reads a <c>text/event-stream</c> body. Unreadable events are <see cref="ProviderFailureKind.MalformedResponse"/>;
+    /// a broken connection ends the sequence quietly when <paramref name="finished"/> says the provider already sent its
+    /// finish (some providers just close), else it is <see cref="ProviderFailureKind.StreamTruncated"/>; a silence
+    /// longer than <see cref="SilenceTimeout"/> is <see cref="ProviderFailureKind.Timeout"/>.
+    /// </summary>
+    public async IAsyncEnumerable<SseItem<T>> ReadEventsAsync<T>(
+        HttpResponseMessage response,
+        SseItemParser<T> parser,
+        Func<bool> finished,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var silence = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        silence.CancelAfter(SilenceTimeout);
+        Stream body;
+        try
+        {
+            body = await response.Content.ReadAsStreamAsync(silence.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw TimedOut(ex);
+        }
+
+        await using var bodyScope = body.ConfigureAwait(false);
+        var events = SseParser.Create(body, parser).EnumerateAsync(silence.Token).GetAsyncEnumerator(silence.Token);
+        await using var eventsScope = events.ConfigureAwait(false);
+        while (true)
+        {
+            try
+            {
+                if (!await events.MoveNextAsync().ConfigureAwait(false))
+                {
+                    yield break;
+                }
+            }
+            catch (JsonException ex)
+            {
+                throw Malformed(ex);
+            }
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw TimedOut(ex);
+            }
+            catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+            {
+                if (finished())
+                {
+                    yield break;
+                }
+
+                throw Truncated(ex);
+            }
+
+            silence.CancelAfter(SilenceTimeout);
+            yield return events.Current;
         }
     }
 

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net.Http.Headers;
-using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
@@ -58,40 +57,10 @@ internal sealed class OpenAICompatibleChatClient : IChatClient
     {
         using var request = CreateRequest(messages, options, stream: true);
         using var response = await _transport.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using var bodyScope = body.ConfigureAwait(false);
-
         var state = new OpenAICompatibleStreamState(_dialect);
-        var events = SseParser.Create(body, static (_, data) => ParseEvent(data)).EnumerateAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
-        await using var eventsScope = events.ConfigureAwait(false);
         var sawDone = false;
-        while (true)
+        await foreach (var item in _transport.ReadEventsAsync(response, static (_, data) => ParseEvent(data), () => state.Finished, cancellationToken).ConfigureAwait(false))
         {
-            SseItem<ChatCompletionPayload?> item;
-            try
-            {
-                if (!await events.MoveNextAsync().ConfigureAwait(false))
-                {
-                    break;
-                }
-
-                item = events.Current;
-            }
-            catch (JsonException ex)
-            {
-                throw _transport.Malformed(ex);
-            }
-            catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
-            {
-                if (state.Finished)
-                {
-                    // The provider finished; only trailing usage or [DONE] was lost with the connection.
-                    break;
-                }
-
-                throw _transport.Truncated(ex);
-            }
-
             if (item.Data is null)
             {
                 sawDone = true;

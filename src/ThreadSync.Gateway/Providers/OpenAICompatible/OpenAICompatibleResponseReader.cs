@@ -53,7 +53,7 @@ internal static class OpenAICompatibleResponseReader
             ResponseId = payload.Id,
             ModelId = payload.Model,
             CreatedAt = payload.Created is { } created ? DateTimeOffset.FromUnixTimeSeconds(created) : null,
-            FinishReason = MapFinishReason(choice?.FinishReason),
+            FinishReason = MapFinishReason(choice?.FinishReason, message?.ToolCalls is { Count: > 0 }),
             Usage = payload.Usage is { } usage ? ToUsage(usage, dialect) : null,
         };
         if (choice?.FinishReason is { } raw)
@@ -64,9 +64,15 @@ internal static class OpenAICompatibleResponseReader
         return response;
     }
 
-    public static ChatFinishReason? MapFinishReason(string? raw) => raw switch
+    /// <summary>
+    /// Maps a finish reason. An answer holding tool calls finishes with <c>tool_calls</c> whatever the provider said:
+    /// OpenAI says <c>stop</c> when <c>tool_choice</c> forced a named function, and agent loops that wait for
+    /// <c>tool_calls</c> (or Anthropic's <c>tool_use</c>) would otherwise stop silently. The raw value is kept apart.
+    /// </summary>
+    public static ChatFinishReason? MapFinishReason(string? raw, bool hasToolCalls) => raw switch
     {
         null => null,
+        "stop" when hasToolCalls => ChatFinishReason.ToolCalls,
         "stop" => ChatFinishReason.Stop,
         "length" => ChatFinishReason.Length,
         "tool_calls" or "function_call" => ChatFinishReason.ToolCalls,

@@ -88,7 +88,7 @@ internal sealed class OpenAICompatibleStreamState
         if (choice.FinishReason is { } raw)
         {
             Finished = true;
-            finishReason = OpenAICompatibleResponseReader.MapFinishReason(raw);
+            finishReason = OpenAICompatibleResponseReader.MapFinishReason(raw, _toolCalls.Count > 0);
             FlushThink(contents);
             AddToolCalls(contents);
         }
