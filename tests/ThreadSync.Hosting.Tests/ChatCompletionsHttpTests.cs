@@ -280,4 +280,21 @@ public sealed class ChatCompletionsHttpTests(ServerUnderTest server) : IClassFix
             .Select(e => e["data: ".Length..])
             .ToList();
     }
+
+    [Fact]
+    public async Task Post_OpenAIOnlyFieldsToAClaudeModel_AreNotForwardedToAnthropic()
+    {
+        var upstream = server.UpstreamFor(FakeProviderKind.Anthropic);
+        upstream.Reset();
+
+        using var response = await TestHttp.PostAsync(server, "/v1/chat/completions", """
+            {"model":"claude-sonnet-4-6","service_tier":"flex","metadata":{"team":"blue"},"user":"end-user-7",
+             "messages":[{"role":"user","content":"hi"}]}
+            """);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var sent = upstream.LastRequest.Json;
+        Assert.False(sent.TryGetProperty("service_tier", out _));
+        Assert.Equal("""{"user_id":"end-user-7"}""", sent.GetProperty("metadata").GetRawText());
+    }
 }

@@ -396,4 +396,36 @@ public sealed class MessagesHttpTests(ServerUnderTest server) : IClassFixture<Se
         Assert.Equal(code, details.GetProperty("error_code").GetString());
         Assert.Equal(param, details.TryGetProperty("param", out var p) ? p.GetString() : null);
     }
+
+    [Fact]
+    public async Task Post_ToClaude_ForwardsBetaHeaderServiceTierAndOutputConfigVerbatim()
+    {
+        var upstream = server.UpstreamFor(FakeProviderKind.Anthropic);
+        upstream.Reset();
+
+        using var response = await PostAsync("""
+            {"model":"claude-sonnet-4-6","max_tokens":256,"service_tier":"standard_only",
+             "output_config":{"effort":"low","format":{"type":"json_schema","schema":{"type":"object"}}},
+             "messages":[{"role":"user","content":"hi"}]}
+            """);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var sent = upstream.LastRequest;
+        Assert.Equal("prompt-caching-2024-07-31", sent.Headers["anthropic-beta"]);
+        Assert.Equal("standard_only", sent.Json.GetProperty("service_tier").GetString());
+        Assert.Equal("low", sent.Json.GetProperty("output_config").GetProperty("effort").GetString());
+        Assert.Equal("json_schema", sent.Json.GetProperty("output_config").GetProperty("format").GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task Post_EffortToAnOpenAIModel_BecomesReasoningEffort()
+    {
+        server.Upstream.Reset();
+
+        using var response = await PostAsync("""{"model":"gpt-5.4","max_tokens":256,"output_config":{"effort":"medium"},"messages":[{"role":"user","content":"hi"}]}""");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("medium", server.Upstream.LastRequest.Json.GetProperty("reasoning_effort").GetString());
+        Assert.False(server.Upstream.LastRequest.Json.TryGetProperty("output_config", out _));
+    }
 }

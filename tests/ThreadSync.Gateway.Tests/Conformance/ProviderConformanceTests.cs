@@ -88,6 +88,29 @@ public sealed class ProviderConformanceTests
 
     [Theory]
     [MemberData(nameof(AllProviders))]
+    public async Task HistoryWithOutputOnlyContent_IsAccepted(FakeProviderKind kind)
+    {
+        // What an in-process caller gets back and appends to its history: usage, a refusal, empty text, reasoning
+        // with no signature. None of it is conversation; no provider may reject the next turn because of it.
+        var profile = ProviderProfile.For(kind);
+        await using var gateway = await GatewayUnderTest.StartAsync(kind);
+        gateway.Upstream.Enqueue(FakeReply.Text("Sure."));
+
+        var response = await gateway.Chat.GetResponseAsync(
+            [
+                new ChatMessage(ChatRole.User, "Tell me something."),
+                new ChatMessage(ChatRole.Assistant, [new TextContent(string.Empty), new TextReasoningContent("thinking aloud"), new ErrorContent("I can't.") { ErrorCode = GatewayContentKeys.RefusalErrorCode }, new UsageContent(new UsageDetails { InputTokenCount = 3 })]),
+                new ChatMessage(ChatRole.User, "Try again."),
+            ],
+            new ChatOptions { ModelId = profile.Model },
+            Ct);
+
+        Assert.Equal("Sure.", response.Text);
+        Assert.EndsWith("Try again.", profile.Turns(gateway.Upstream.LastRequest.Json)[^1].Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(AllProviders))]
     public async Task StopSequencesAndTemperature_AreSent(FakeProviderKind kind)
     {
         var profile = ProviderProfile.For(kind);

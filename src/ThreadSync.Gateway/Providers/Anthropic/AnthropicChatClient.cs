@@ -111,6 +111,11 @@ internal sealed class AnthropicChatClient : IChatClient
         var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = content };
         request.Headers.TryAddWithoutValidation("x-api-key", _apiKey);
         request.Headers.TryAddWithoutValidation("anthropic-version", ApiVersion);
+        if (options?.AdditionalProperties?.TryGetValue(GatewayOptionKeys.AnthropicBeta, out var beta) == true && beta is string { Length: > 0 } flags)
+        {
+            request.Headers.TryAddWithoutValidation("anthropic-beta", flags);
+        }
+
         request.Headers.Accept.Add(stream ? ProviderTransport.AcceptEventStream : ProviderTransport.AcceptJson);
         return request;
     }

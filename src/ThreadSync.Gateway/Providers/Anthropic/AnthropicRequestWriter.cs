@@ -16,8 +16,6 @@ internal static class AnthropicRequestWriter
     /// <summary>Used when the model is not in the catalog and the caller gave no limit.</summary>
     public const int FallbackMaxTokens = 4096;
 
-    private static readonly FrozenSet<string> Passthrough = FrozenSet.Create(StringComparer.Ordinal, "thinking", "metadata", "service_tier", "output_config", "context_management");
-
     private static readonly FrozenSet<string> ImageMediaTypes = FrozenSet.Create(StringComparer.OrdinalIgnoreCase, "image/jpeg", "image/png", "image/gif", "image/webp");
 
     public static void Write(
@@ -29,7 +27,7 @@ internal static class AnthropicRequestWriter
         ChatOptions? options,
         bool stream)
     {
-        var (system, turns) = ConversationTurns.Build(messages, options?.Instructions, transport);
+        var (system, turns) = ConversationTurns.Build(messages, options?.Instructions, transport, IsSent);
 
         writer.WriteStartObject();
         writer.WriteString("model", modelId);
@@ -60,6 +58,13 @@ internal static class AnthropicRequestWriter
 
         writer.WriteEndObject();
     }
+
+    /// <summary>
+    /// Only signed thinking can go back (Anthropic verifies it); reasoning from another provider has no signature and
+    /// is history the model does not need, so it stays out rather than failing the request.
+    /// </summary>
+    private static bool IsSent(AIContent content, bool assistant) =>
+        content is not TextReasoningContent reasoning || (assistant && !string.IsNullOrEmpty(reasoning.ProtectedData));
 
     private static void WriteTurn(Utf8JsonWriter writer, ProviderTransport transport, ConversationTurn turn)
     {
@@ -143,13 +148,6 @@ internal static class AnthropicRequestWriter
 
     private static void WriteThinking(Utf8JsonWriter writer, TextReasoningContent reasoning)
     {
-        // Only signed thinking can go back (Anthropic verifies it); reasoning from another provider has no
-        // signature and is history the model does not need, so it stays out rather than failing the request.
-        if (string.IsNullOrEmpty(reasoning.ProtectedData))
-        {
-            return;
-        }
-
         writer.WriteStartObject();
         if (reasoning.AdditionalProperties?.TryGetValue(GatewayContentKeys.RedactedThinking, out var redacted) == true && redacted is true)
         {
@@ -239,8 +237,18 @@ internal static class AnthropicRequestWriter
         }
 
         WriteTools(writer, transport, options);
-        var wroteOutputConfig = WriteResponseFormat(writer, transport, options.ResponseFormat);
-        WritePassthrough(writer, transport, options, wroteOutputConfig);
+        if (options.AdditionalProperties?.TryGetValue(GatewayOptionKeys.AnthropicOutputConfig, out var config) == true && config is JsonElement outputConfig)
+        {
+            // The caller's own output_config (from the Anthropic endpoint) already holds any format.
+            writer.WritePropertyName("output_config");
+            outputConfig.WriteTo(writer);
+        }
+        else
+        {
+            WriteResponseFormat(writer, transport, options.ResponseFormat);
+        }
+
+        WritePassthrough(writer, options);
     }
 
     private static void WriteTools(Utf8JsonWriter writer, ProviderTransport transport, ChatOptions options)
@@ -301,7 +309,7 @@ internal static class AnthropicRequestWriter
         writer.WriteEndObject();
     }
 
-    private static bool WriteResponseFormat(Utf8JsonWriter writer, ProviderTransport transport, ChatResponseFormat? format)
+    private static void WriteResponseFormat(Utf8JsonWriter writer, ProviderTransport transport, ChatResponseFormat? format)
     {
         switch (format)
         {
@@ -315,41 +323,30 @@ internal static class AnthropicRequestWriter
                 schema.WriteTo(writer);
                 writer.WriteEndObject();
                 writer.WriteEndObject();
-                return true;
+                break;
             case ChatResponseFormatJson:
                 throw transport.Unsupported("Provider 'anthropic' has no JSON mode without a schema; send a json_schema response format.");
-            default:
-                return false;
         }
     }
 
-    private static void WritePassthrough(Utf8JsonWriter writer, ProviderTransport transport, ChatOptions options, bool wroteOutputConfig)
+    private static void WritePassthrough(Utf8JsonWriter writer, ChatOptions options)
     {
         if (options.AdditionalProperties is not { Count: > 0 } extra)
         {
             return;
         }
 
-        var wroteMetadata = false;
-        foreach (var (key, value) in extra)
+        // Only keys meant for Anthropic: an OpenAI-shaped request's "metadata" or "service_tier" means something
+        // else. The bare "thinking" key is unambiguous (OpenAI has no such field), so OpenAI-endpoint callers can use it.
+        if (!WriteElement(writer, extra, GatewayOptionKeys.AnthropicThinking, "thinking"))
         {
-            if (value is not JsonElement element || !Passthrough.Contains(key))
-            {
-                continue;
-            }
-
-            if (key == "output_config" && wroteOutputConfig)
-            {
-                throw transport.Unsupported("Send either a response format or 'output_config', not both.");
-            }
-
-            wroteMetadata |= key == "metadata";
-            writer.WritePropertyName(key);
-            element.WriteTo(writer);
+            WriteElement(writer, extra, "thinking", "thinking");
         }
 
-        // OpenAI's end-user id has an Anthropic home.
-        if (!wroteMetadata && extra.TryGetValue("user", out var user) && user is JsonElement { ValueKind: JsonValueKind.String } userId)
+        WriteElement(writer, extra, GatewayOptionKeys.AnthropicServiceTier, "service_tier");
+        WriteElement(writer, extra, GatewayOptionKeys.AnthropicContextManagement, "context_management");
+
+        if (extra.TryGetValue(GatewayOptionKeys.EndUserId, out var user) && user is JsonElement { ValueKind: JsonValueKind.String } userId)
         {
             writer.WritePropertyName("metadata");
             writer.WriteStartObject();
@@ -357,6 +354,18 @@ internal static class AnthropicRequestWriter
             userId.WriteTo(writer);
             writer.WriteEndObject();
         }
+    }
+
+    private static bool WriteElement(Utf8JsonWriter writer, AdditionalPropertiesDictionary extra, string key, string field)
+    {
+        if (!extra.TryGetValue(key, out var value) || value is not JsonElement element)
+        {
+            return false;
+        }
+
+        writer.WritePropertyName(field);
+        element.WriteTo(writer);
+        return true;
     }
 
     private static string Describe(AIContent content) => content switch

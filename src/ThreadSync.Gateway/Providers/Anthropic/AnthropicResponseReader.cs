@@ -20,9 +20,9 @@ internal static class AnthropicResponseReader
             }
         }
 
-        if (payload.StopReason == "refusal")
+        if (payload.StopReason == "refusal" && Refusal(payload.StopDetails) is { } refusal)
         {
-            contents.Add(Refusal(payload.StopDetails));
+            contents.Add(refusal);
         }
 
         var response = new ChatResponse(new ChatMessage(ChatRole.Assistant, contents))
@@ -52,8 +52,11 @@ internal static class AnthropicResponseReader
         _ => null,
     };
 
-    public static ErrorContent Refusal(AnthropicStopDetailsPayload? details) =>
-        new(details?.Explanation ?? "The model declined to answer.") { ErrorCode = GatewayContentKeys.RefusalErrorCode, Details = details?.Category };
+    /// <summary>The refusal's explanation as refusal content; null when Anthropic gave none (no text is invented).</summary>
+    public static ErrorContent? Refusal(AnthropicStopDetailsPayload? details) =>
+        string.IsNullOrEmpty(details?.Explanation)
+            ? null
+            : new(details.Explanation) { ErrorCode = GatewayContentKeys.RefusalErrorCode, Details = details.Category };
 
     public static ChatFinishReason? MapFinishReason(string? raw) => raw switch
     {

@@ -81,9 +81,9 @@ internal sealed class AnthropicStreamState
             }
         }
 
-        if (_stopReason == "refusal")
+        if (_stopReason == "refusal" && AnthropicResponseReader.Refusal(_stopDetails) is { } refusal)
         {
-            contents.Add(AnthropicResponseReader.Refusal(_stopDetails));
+            contents.Add(refusal);
         }
 
         contents.Add(new UsageContent(AnthropicResponseReader.ToUsage(_usage)));

@@ -96,7 +96,7 @@ internal sealed class GeminiChatClient : IChatClient
         var buffer = new ArrayBufferWriter<byte>(4096);
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            GeminiRequestWriter.Write(writer, _transport, messages, options);
+            GeminiRequestWriter.Write(writer, _transport, bare, messages, options);
         }
 
         var content = new ReadOnlyMemoryContent(buffer.WrittenMemory);

@@ -24,9 +24,10 @@ internal static class GeminiRequestWriter
 
     private const string FilesApiHost = "generativelanguage.googleapis.com";
 
-    public static void Write(Utf8JsonWriter writer, ProviderTransport transport, IEnumerable<ChatMessage> messages, ChatOptions? options)
+    public static void Write(Utf8JsonWriter writer, ProviderTransport transport, string modelId, IEnumerable<ChatMessage> messages, ChatOptions? options)
     {
-        var (system, turns) = ConversationTurns.Build(messages, options?.Instructions, transport);
+        // Thought summaries are output only; Gemini keeps its reasoning state in the signatures.
+        var (system, turns) = ConversationTurns.Build(messages, options?.Instructions, transport, static (content, _) => content is not TextReasoningContent);
         var callNames = new Dictionary<string, string>(StringComparer.Ordinal);
 
         writer.WriteStartObject();
@@ -64,7 +65,7 @@ internal static class GeminiRequestWriter
 
         if (options is not null)
         {
-            WriteGenerationConfig(writer, transport, options);
+            WriteGenerationConfig(writer, transport, modelId, options);
             WriteTools(writer, transport, options);
             WritePassthrough(writer, options);
         }
@@ -84,9 +85,6 @@ internal static class GeminiRequestWriter
                     writer.WriteEndObject();
                 }
 
-                break;
-            case TextReasoningContent when model:
-                // Thought summaries are output only; Gemini keeps its reasoning state in the signatures.
                 break;
             case FunctionCallContent call when model:
                 callNames[call.CallId] = call.Name;
@@ -185,13 +183,13 @@ internal static class GeminiRequestWriter
         writer.WriteEndObject();
     }
 
-    private static void WriteGenerationConfig(Utf8JsonWriter writer, ProviderTransport transport, ChatOptions options)
+    private static void WriteGenerationConfig(Utf8JsonWriter writer, ProviderTransport transport, string modelId, ChatOptions options)
     {
         var thinking = TryGetPassthrough(options, "thinkingConfig", "thinking_config");
         var hasConfig = options.MaxOutputTokens is not null || options.Temperature is not null || options.TopP is not null
             || options.TopK is not null || options.StopSequences is { Count: > 0 } || options.PresencePenalty is not null
             || options.FrequencyPenalty is not null || options.Seed is not null || options.ResponseFormat is ChatResponseFormatJson
-            || thinking is not null;
+            || thinking is not null || options.Reasoning?.Effort is not null;
         if (!hasConfig)
         {
             return;
@@ -265,6 +263,26 @@ internal static class GeminiRequestWriter
         {
             writer.WritePropertyName("thinkingConfig");
             thinkingConfig.WriteTo(writer);
+        }
+        else if (options.Reasoning?.Effort is { } effort)
+        {
+            // Gemini 3 takes a thinking level (low, high); Gemini 2.5 a token budget. "none" is a zero budget on both.
+            writer.WritePropertyName("thinkingConfig");
+            writer.WriteStartObject();
+            if (effort == ReasoningEffort.None)
+            {
+                writer.WriteNumber("thinkingBudget", 0);
+            }
+            else if (modelId.StartsWith("gemini-2", StringComparison.Ordinal))
+            {
+                writer.WriteNumber("thinkingBudget", effort switch { ReasoningEffort.Low => 1024, ReasoningEffort.Medium => 8192, _ => 24576 });
+            }
+            else
+            {
+                writer.WriteString("thinkingLevel", effort is ReasoningEffort.Low or ReasoningEffort.Medium ? "low" : "high");
+            }
+
+            writer.WriteEndObject();
         }
 
         writer.WriteEndObject();

@@ -10,7 +10,12 @@ namespace ThreadSync.Gateway.Providers.Internal;
 /// </summary>
 internal static class ConversationTurns
 {
-    public static (string? System, List<ConversationTurn> Turns) Build(IEnumerable<ChatMessage> messages, string? instructions, ProviderTransport transport)
+    /// <summary>Builds the turns, keeping only contents <paramref name="isSent"/> says the provider will receive, so no turn ends up empty.</summary>
+    public static (string? System, List<ConversationTurn> Turns) Build(
+        IEnumerable<ChatMessage> messages,
+        string? instructions,
+        ProviderTransport transport,
+        Func<AIContent, bool, bool> isSent)
     {
         StringBuilder? system = null;
         if (!string.IsNullOrEmpty(instructions))
@@ -38,14 +43,25 @@ internal static class ConversationTurns
                 throw transport.Unsupported($"Message role '{message.Role.Value}' is not supported by provider '{transport.Provider.ToWireId()}'.");
             }
 
-            if (turns.Count == 0 || turns[^1].IsAssistant != isAssistant)
-            {
-                turns.Add(new ConversationTurn(isAssistant, new List<AIContent>(message.Contents.Count)));
-            }
-
-            var contents = turns[^1].Contents;
+            List<AIContent>? contents = null;
             foreach (var content in message.Contents)
             {
+                // Usage, refusals and other output-only content, and empty text, are not conversation.
+                if (content is UsageContent or ErrorContent || (content is TextContent { Text.Length: 0 }) || !isSent(content, isAssistant))
+                {
+                    continue;
+                }
+
+                if (contents is null)
+                {
+                    if (turns.Count == 0 || turns[^1].IsAssistant != isAssistant)
+                    {
+                        turns.Add(new ConversationTurn(isAssistant, new List<AIContent>(message.Contents.Count)));
+                    }
+
+                    contents = turns[^1].Contents;
+                }
+
                 if (content is FunctionResultContent && !isAssistant)
                 {
                     // Tool results lead the user turn, after any earlier tool results.
@@ -64,7 +80,6 @@ internal static class ConversationTurns
             }
         }
 
-        turns.RemoveAll(static turn => turn.Contents.Count == 0);
         return (system?.ToString(), turns);
     }
 }

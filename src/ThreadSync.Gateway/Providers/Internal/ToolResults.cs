@@ -8,7 +8,8 @@ internal static class ToolResults
 {
     public static string ToText(FunctionResultContent result) => result.Result switch
     {
-        null => result.Exception?.Message ?? string.Empty,
+        // An exception's message is the caller's internals; the model only learns that the tool failed.
+        null => result.Exception is null ? string.Empty : "The tool failed.",
         string s => s,
         JsonElement { ValueKind: JsonValueKind.String } e => e.GetString() ?? string.Empty,
         JsonElement e => e.GetRawText(),

@@ -103,6 +103,18 @@ internal static class OpenAICompatibleRequestWriter
             writer.WriteNumber("seed", seed);
         }
 
+        if (options.Reasoning?.Effort is { } effort && options.AdditionalProperties?.ContainsKey("reasoning_effort") != true)
+        {
+            // OpenAI, xAI and Perplexity all take reasoning_effort (none..high); Anthropic's xhigh/max is OpenAI's high.
+            writer.WriteString("reasoning_effort", effort switch
+            {
+                ReasoningEffort.None => "none",
+                ReasoningEffort.Low => "low",
+                ReasoningEffort.Medium => "medium",
+                _ => "high",
+            });
+        }
+
         WriteTools(writer, dialect, options);
         WriteResponseFormat(writer, dialect, options.ResponseFormat);
 

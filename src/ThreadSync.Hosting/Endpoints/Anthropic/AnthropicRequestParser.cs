@@ -18,18 +18,10 @@ namespace ThreadSync.Hosting.Endpoints.Anthropic;
 /// </summary>
 internal static class AnthropicRequestParser
 {
-    /// <summary>Options key carrying the request's <c>thinking</c> object verbatim (a <see cref="JsonElement"/>) for adapters that support it.</summary>
-    public const string ThinkingKey = "thinking";
-
-    /// <summary>Options key carrying <c>metadata.user_id</c> as the end-user id (OpenAI-compatible providers know it as <c>user</c>).</summary>
-    public const string UserKey = "user";
-
-    /// <summary>Options key carrying <c>output_config</c> verbatim when it holds no <c>format</c> (a format becomes the response format).</summary>
-    public const string OutputConfigKey = "output_config";
-
     private const int MinThinkingBudget = 1024;
 
-    public static ParsedMessagesRequest Parse(ReadOnlySequence<byte> body)
+    /// <summary>Parses the body; <paramref name="betaHeader"/> is the request's <c>anthropic-beta</c> header, forwarded to Anthropic models.</summary>
+    public static ParsedMessagesRequest Parse(ReadOnlySequence<byte> body, string? betaHeader = null)
     {
         var request = JsonRequestBody.Deserialize(body, HostingJsonContext.Default.MessagesRequest);
         if (string.IsNullOrWhiteSpace(request.Model))
@@ -99,11 +91,27 @@ internal static class AnthropicRequestParser
             Tools = ParseTools(request.Tools),
         };
         ApplyToolChoice(options, request.ToolChoice);
-        ApplyThinking(options, request.Thinking, maxTokens);
+        ApplyThinking(options, request.Thinking, maxTokens, interleaved: betaHeader?.Contains("interleaved-thinking", StringComparison.OrdinalIgnoreCase) == true);
         ApplyOutputConfig(options, request.OutputConfig);
         if (request.Metadata?.UserId is { ValueKind: JsonValueKind.String } userId)
         {
-            (options.AdditionalProperties ??= [])[UserKey] = userId;
+            (options.AdditionalProperties ??= [])[GatewayOptionKeys.EndUserId] = userId;
+        }
+
+        // Fields only Anthropic models understand travel under Anthropic's own keys; other adapters never see them.
+        if (request.ServiceTier is { ValueKind: JsonValueKind.String } serviceTier)
+        {
+            (options.AdditionalProperties ??= [])[GatewayOptionKeys.AnthropicServiceTier] = serviceTier;
+        }
+
+        if (request.ContextManagement is { ValueKind: JsonValueKind.Object } contextManagement)
+        {
+            (options.AdditionalProperties ??= [])[GatewayOptionKeys.AnthropicContextManagement] = contextManagement;
+        }
+
+        if (!string.IsNullOrWhiteSpace(betaHeader))
+        {
+            (options.AdditionalProperties ??= [])[GatewayOptionKeys.AnthropicBeta] = betaHeader.Trim();
         }
 
         return new ParsedMessagesRequest(messages, options, request.Stream ?? false);
@@ -391,7 +399,7 @@ internal static class AnthropicRequestParser
         }
     }
 
-    private static void ApplyThinking(ChatOptions options, JsonElement? thinking, int maxTokens)
+    private static void ApplyThinking(ChatOptions options, JsonElement? thinking, int maxTokens, bool interleaved)
     {
         if (thinking is not { } element || element.ValueKind == JsonValueKind.Null)
         {
@@ -411,7 +419,8 @@ internal static class AnthropicRequestParser
                     throw Missing("thinking.budget_tokens");
                 }
 
-                if (!budget.TryGetInt32(out var tokens) || tokens < MinThinkingBudget || tokens >= maxTokens)
+                // With interleaved thinking the budget spans the whole turn and may exceed max_tokens.
+                if (!budget.TryGetInt32(out var tokens) || tokens < MinThinkingBudget || (tokens >= maxTokens && !interleaved))
                 {
                     throw Invalid("thinking.budget_tokens", $"'thinking.budget_tokens' must be an integer of at least {MinThinkingBudget} and less than 'max_tokens'.");
                 }
@@ -425,7 +434,7 @@ internal static class AnthropicRequestParser
                 throw Invalid("thinking.type", "'thinking.type' must be enabled, adaptive or disabled.");
         }
 
-        (options.AdditionalProperties ??= [])[ThinkingKey] = element;
+        (options.AdditionalProperties ??= [])[GatewayOptionKeys.AnthropicThinking] = element;
     }
 
     private static void ApplyOutputConfig(ChatOptions options, JsonElement? outputConfig)
@@ -450,10 +459,11 @@ internal static class AnthropicRequestParser
             };
         }
 
+        // Anthropic models get output_config verbatim (effort and format together); other providers get the format
+        // as the response format and the effort as reasoning options.
+        (options.AdditionalProperties ??= [])[GatewayOptionKeys.AnthropicOutputConfig] = config;
         if (!config.TryGetProperty("format", out var format) || format.ValueKind == JsonValueKind.Null)
         {
-            // Effort alone goes on verbatim too, for the providers that take Anthropic's output_config.
-            (options.AdditionalProperties ??= [])[OutputConfigKey] = config;
             return;
         }
 

@@ -34,7 +34,7 @@ internal sealed class MessagesEndpoint(
         var body = await RequestGuards.ReadBodyAsync(request, httpOptions.Value.MaxRequestBodyBytes);
         try
         {
-            parsed = AnthropicRequestParser.Parse(body);
+            parsed = AnthropicRequestParser.Parse(body, request.Headers["anthropic-beta"].ToString());
         }
         finally
         {

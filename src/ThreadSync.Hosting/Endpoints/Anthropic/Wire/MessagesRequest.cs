@@ -33,6 +33,10 @@ internal sealed class MessagesRequest
 
     public JsonElement? OutputConfig { get; set; }
 
+    public JsonElement? ServiceTier { get; set; }
+
+    public JsonElement? ContextManagement { get; set; }
+
     /// <summary>Gets or sets Anthropic-hosted MCP servers, which the gateway cannot offer (refused when not empty).</summary>
     public JsonElement? McpServers { get; set; }
 }
