@@ -124,7 +124,7 @@ public sealed class MessagesHttpTests(ServerUnderTest server) : IClassFixture<Se
         var sent = server.Upstream.LastRequest.Json;
         var messages = sent.GetProperty("messages");
         Assert.Equal("system", messages[0].GetProperty("role").GetString());
-        Assert.Equal("You are terse.\nAnswer in French.", messages[0].GetProperty("content").GetString());
+        Assert.Equal("You are terse.\n\nAnswer in French.", messages[0].GetProperty("content").GetString());
         Assert.Equal("data:image/png;base64,iVBORw0KGgo=", messages[1].GetProperty("content")[1].GetProperty("image_url").GetProperty("url").GetString());
         Assert.Equal(300, sent.GetProperty("max_completion_tokens").GetInt32());
         Assert.Equal(0.5, sent.GetProperty("temperature").GetDouble(), 3);
@@ -427,5 +427,60 @@ public sealed class MessagesHttpTests(ServerUnderTest server) : IClassFixture<Se
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("medium", server.Upstream.LastRequest.Json.GetProperty("reasoning_effort").GetString());
         Assert.False(server.Upstream.LastRequest.Json.TryGetProperty("output_config", out _));
+    }
+
+    [Fact]
+    public async Task Post_ToClaude_KeepsCacheBreakpointsOnSystemMessageAndToolResultBlocks()
+    {
+        var upstream = server.UpstreamFor(FakeProviderKind.Anthropic);
+        upstream.Reset();
+
+        using var response = await PostAsync($$$"""
+            {"model":"claude-sonnet-4-6","max_tokens":256,"tools":[{{{WeatherTool}}}],
+             "system":[{"type":"text","text":"You are a coding agent."},{"type":"text","text":"Project rules: be careful.","cache_control":{"type":"ephemeral"}}],
+             "messages":[
+               {"role":"user","content":[{"type":"text","text":"Weather?","cache_control":{"type":"ephemeral","ttl":"1h"}}]},
+               {"role":"assistant","content":[{"type":"tool_use","id":"toolu_9","name":"get_weather","input":{"city":"Oslo"}}]},
+               {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_9","content":"snow","cache_control":{"type":"ephemeral"}}]}]}
+            """);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var sent = upstream.LastRequest.Json;
+        var system = sent.GetProperty("system");
+        Assert.Equal(2, system.GetArrayLength());
+        Assert.False(system[0].TryGetProperty("cache_control", out _));
+        Assert.Equal("ephemeral", system[1].GetProperty("cache_control").GetProperty("type").GetString());
+        var messages = sent.GetProperty("messages");
+        Assert.Equal("1h", messages[0].GetProperty("content")[0].GetProperty("cache_control").GetProperty("ttl").GetString());
+        Assert.Equal("ephemeral", messages[2].GetProperty("content")[0].GetProperty("cache_control").GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task Post_ToolResultWithAnImage_ReachesClaudeAsBlocks_AndIsRefusedClearlyElsewhere()
+    {
+        var upstream = server.UpstreamFor(FakeProviderKind.Anthropic);
+        upstream.Reset();
+        const string Png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+        string Body(string model) => $$$"""
+            {"model":"{{{model}}}","max_tokens":256,"tools":[{{{WeatherTool}}}],
+             "messages":[
+               {"role":"user","content":"Screenshot the page"},
+               {"role":"assistant","content":[{"type":"tool_use","id":"toolu_s","name":"get_weather","input":{"city":"Oslo"}}]},
+               {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_s","content":[
+                 {"type":"text","text":"Here it is"},{"type":"image","source":{"type":"base64","media_type":"image/png","data":"{{{Png}}}"}}]}]}]}
+            """;
+
+        using var claude = await PostAsync(Body("claude-sonnet-4-6"));
+        using var gpt = await PostAsync(Body("gpt-4o"));
+
+        Assert.Equal(HttpStatusCode.OK, claude.StatusCode);
+        var result = upstream.LastRequest.Json.GetProperty("messages")[2].GetProperty("content")[0].GetProperty("content");
+        Assert.Equal("Here it is", result[0].GetProperty("text").GetString());
+        Assert.Equal(Png, result[1].GetProperty("source").GetProperty("data").GetString());
+
+        Assert.Equal(HttpStatusCode.BadRequest, gpt.StatusCode);
+        var error = await TestHttp.JsonAsync(gpt);
+        Assert.Equal("invalid_request_error", error.GetProperty("error").GetProperty("type").GetString());
+        Assert.Contains("images in tool results", error.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 }

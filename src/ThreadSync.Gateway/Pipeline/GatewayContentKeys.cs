@@ -44,4 +44,11 @@ public static class GatewayContentKeys
     /// whose encrypted payload is the content's <c>ProtectedData</c> and must go back to Anthropic unchanged.
     /// </summary>
     public const string RedactedThinking = "anthropic.redacted_thinking";
+
+    /// <summary>
+    /// Key in any content's additional properties holding an Anthropic <c>cache_control</c> object (a <c>JsonElement</c>,
+    /// such as <c>{"type":"ephemeral"}</c>): a prompt-cache breakpoint after that block. Sent to Anthropic on system
+    /// text, text, image, document, tool use and tool result blocks; other providers cache on their own.
+    /// </summary>
+    public const string AnthropicCacheControl = "anthropic.cache_control";
 }

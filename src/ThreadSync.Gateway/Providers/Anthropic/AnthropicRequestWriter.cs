@@ -32,10 +32,7 @@ internal static class AnthropicRequestWriter
         writer.WriteStartObject();
         writer.WriteString("model", modelId);
         writer.WriteNumber("max_tokens", options?.MaxOutputTokens ?? (model is { MaxOutputTokens: > 0 } ? model.MaxOutputTokens : FallbackMaxTokens));
-        if (!string.IsNullOrEmpty(system))
-        {
-            writer.WriteString("system", system);
-        }
+        WriteSystem(writer, system);
 
         writer.WritePropertyName("messages");
         writer.WriteStartArray();
@@ -66,6 +63,48 @@ internal static class AnthropicRequestWriter
     private static bool IsSent(AIContent content, bool assistant) =>
         content is not TextReasoningContent reasoning || (assistant && !string.IsNullOrEmpty(reasoning.ProtectedData));
 
+    private static void WriteSystem(Utf8JsonWriter writer, List<TextContent> system)
+    {
+        if (system.Count == 0)
+        {
+            return;
+        }
+
+        if (!system.Exists(static block => CacheControl(block) is not null))
+        {
+            writer.WriteString("system", ConversationTurns.JoinSystem(system));
+            return;
+        }
+
+        // Cache breakpoints live on blocks, so the system prompt goes as blocks.
+        writer.WritePropertyName("system");
+        writer.WriteStartArray();
+        foreach (var block in system)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", "text");
+            writer.WriteString("text", block.Text);
+            WriteCacheControl(writer, block);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+
+    private static JsonElement? CacheControl(AIContent content) =>
+        content.AdditionalProperties?.TryGetValue(GatewayContentKeys.AnthropicCacheControl, out var value) == true && value is JsonElement { ValueKind: JsonValueKind.Object } element
+            ? element
+            : null;
+
+    private static void WriteCacheControl(Utf8JsonWriter writer, AIContent content)
+    {
+        if (CacheControl(content) is { } cacheControl)
+        {
+            writer.WritePropertyName("cache_control");
+            cacheControl.WriteTo(writer);
+        }
+    }
+
     private static void WriteTurn(Utf8JsonWriter writer, ProviderTransport transport, ConversationTurn turn)
     {
         writer.WriteStartObject();
@@ -92,6 +131,7 @@ internal static class AnthropicRequestWriter
                     writer.WriteStartObject();
                     writer.WriteString("type", "text");
                     writer.WriteString("text", text.Text);
+                    WriteCacheControl(writer, text);
                     writer.WriteEndObject();
                 }
 
@@ -106,18 +146,20 @@ internal static class AnthropicRequestWriter
                 writer.WriteString("name", call.Name);
                 writer.WritePropertyName("input");
                 WriteArgumentsObject(writer, call);
+                WriteCacheControl(writer, call);
                 writer.WriteEndObject();
                 break;
             case FunctionResultContent result when !assistant:
                 writer.WriteStartObject();
                 writer.WriteString("type", "tool_result");
                 writer.WriteString("tool_use_id", result.CallId);
-                writer.WriteString("content", ToolResults.ToText(result));
+                WriteToolResultContent(writer, transport, result);
                 if (ToolResults.IsError(result))
                 {
                     writer.WriteBoolean("is_error", true);
                 }
 
+                WriteCacheControl(writer, result);
                 writer.WriteEndObject();
                 break;
             case DataContent data when !assistant && data.HasTopLevelMediaType("image"):
@@ -139,6 +181,7 @@ internal static class AnthropicRequestWriter
                 writer.WriteString("type", "url");
                 writer.WriteString("url", uri.Uri.AbsoluteUri);
                 writer.WriteEndObject();
+                WriteCacheControl(writer, uri);
                 writer.WriteEndObject();
                 break;
             default:
@@ -174,7 +217,42 @@ internal static class AnthropicRequestWriter
         writer.WriteString("media_type", data.MediaType.ToLowerInvariant());
         writer.WriteString("data", data.Base64Data.Span);
         writer.WriteEndObject();
+        WriteCacheControl(writer, data);
         writer.WriteEndObject();
+    }
+
+    private static void WriteToolResultContent(Utf8JsonWriter writer, ProviderTransport transport, FunctionResultContent result)
+    {
+        if (result.Result is not IEnumerable<AIContent> parts)
+        {
+            writer.WriteString("content", ToolResults.ToText(result));
+            return;
+        }
+
+        // A tool that returned text and images (a screenshot, a file viewer) keeps its blocks.
+        writer.WritePropertyName("content");
+        writer.WriteStartArray();
+        foreach (var part in parts)
+        {
+            switch (part)
+            {
+                case TextContent { Text.Length: > 0 } text:
+                    writer.WriteStartObject();
+                    writer.WriteString("type", "text");
+                    writer.WriteString("text", text.Text);
+                    writer.WriteEndObject();
+                    break;
+                case DataContent data when data.HasTopLevelMediaType("image") && ImageMediaTypes.Contains(data.MediaType):
+                    WriteBase64Source(writer, "image", data);
+                    break;
+                case TextContent:
+                    break;
+                default:
+                    throw transport.Unsupported($"Content of type '{Describe(part)}' in a tool result is not supported by provider 'anthropic'.");
+            }
+        }
+
+        writer.WriteEndArray();
     }
 
     private static void WriteArgumentsObject(Utf8JsonWriter writer, FunctionCallContent call)

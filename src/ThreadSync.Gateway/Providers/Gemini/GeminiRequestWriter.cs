@@ -27,7 +27,8 @@ internal static class GeminiRequestWriter
     public static void Write(Utf8JsonWriter writer, ProviderTransport transport, string modelId, IEnumerable<ChatMessage> messages, ChatOptions? options)
     {
         // Thought summaries are output only; Gemini keeps its reasoning state in the signatures.
-        var (system, turns) = ConversationTurns.Build(messages, options?.Instructions, transport, static (content, _) => content is not TextReasoningContent);
+        var (systemBlocks, turns) = ConversationTurns.Build(messages, options?.Instructions, transport, static (content, _) => content is not TextReasoningContent);
+        var system = ConversationTurns.JoinSystem(systemBlocks);
         var callNames = new Dictionary<string, string>(StringComparer.Ordinal);
 
         writer.WriteStartObject();
@@ -111,6 +112,11 @@ internal static class GeminiRequestWriter
                 writer.WriteEndObject();
                 break;
             case FunctionResultContent result when !model:
+                if (ToolResults.HasNonTextParts(result))
+                {
+                    throw transport.Unsupported("Provider 'gemini' takes only text tool results through the gateway; images in tool results need an Anthropic model.");
+                }
+
                 if (!callNames.TryGetValue(result.CallId, out var name))
                 {
                     throw transport.Unsupported($"The tool result for call '{result.CallId}' answers no tool call earlier in the conversation; provider 'gemini' needs the call to know the function name.");

@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.Extensions.AI;
 
 namespace ThreadSync.Gateway.Providers.Internal;
@@ -10,17 +9,26 @@ namespace ThreadSync.Gateway.Providers.Internal;
 /// </summary>
 internal static class ConversationTurns
 {
+    /// <summary>Joins system blocks into one prompt, a blank line apart, for providers that take a single system text.</summary>
+    public static string? JoinSystem(List<TextContent> system) => system.Count switch
+    {
+        0 => null,
+        1 => system[0].Text,
+        _ => string.Join("\n\n", system.Select(static s => s.Text)),
+    };
+
     /// <summary>Builds the turns, keeping only contents <paramref name="isSent"/> says the provider will receive, so no turn ends up empty.</summary>
-    public static (string? System, List<ConversationTurn> Turns) Build(
+    public static (List<TextContent> System, List<ConversationTurn> Turns) Build(
         IEnumerable<ChatMessage> messages,
         string? instructions,
         ProviderTransport transport,
         Func<AIContent, bool, bool> isSent)
     {
-        StringBuilder? system = null;
+        // System text stays in blocks: Anthropic can mark a block as a prompt-cache breakpoint.
+        var system = new List<TextContent>();
         if (!string.IsNullOrEmpty(instructions))
         {
-            system = new StringBuilder(instructions);
+            system.Add(new TextContent(instructions));
         }
 
         var turns = new List<ConversationTurn>();
@@ -28,10 +36,12 @@ internal static class ConversationTurns
         {
             if (message.Role == ChatRole.System)
             {
-                var text = message.Text;
-                if (text.Length > 0)
+                foreach (var content in message.Contents)
                 {
-                    system = system is null ? new StringBuilder(text) : system.Append("\n\n").Append(text);
+                    if (content is TextContent { Text.Length: > 0 } text)
+                    {
+                        system.Add(text);
+                    }
                 }
 
                 continue;
@@ -80,6 +90,6 @@ internal static class ConversationTurns
             }
         }
 
-        return (system?.ToString(), turns);
+        return (system, turns);
     }
 }

@@ -244,7 +244,9 @@ internal static class OpenAICompatibleRequestWriter
         var role = message.Role;
         if (role == ChatRole.System)
         {
-            WriteTextMessage(writer, systemRole, message.Text);
+            // A system prompt sent as several blocks (the Anthropic endpoint) reads as paragraphs.
+            var texts = message.Contents.OfType<TextContent>().ToList();
+            WriteTextMessage(writer, systemRole, texts.Count == 1 ? texts[0].Text : string.Join("\n\n", texts.Select(static t => t.Text)));
             return;
         }
 
@@ -256,6 +258,11 @@ internal static class OpenAICompatibleRequestWriter
                 writer.WriteStartObject();
                 writer.WriteString("role", "tool");
                 writer.WriteString("tool_call_id", result.CallId);
+                if (ToolResults.HasNonTextParts(result))
+                {
+                    throw Unsupported(dialect, $"Provider '{dialect.Provider.ToWireId()}' takes only text tool results; images in tool results need an Anthropic model.");
+                }
+
                 writer.WriteString("content", ToolResults.ToText(result));
                 writer.WriteEndObject();
             }

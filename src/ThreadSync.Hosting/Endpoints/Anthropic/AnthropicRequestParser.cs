@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using ThreadSync.Gateway;
@@ -70,7 +69,7 @@ internal static class AnthropicRequestParser
         }
 
         var messages = new List<ChatMessage>(request.Messages.Count + 1);
-        if (ParseSystem(request.System) is { Length: > 0 } system)
+        if (ParseSystem(request.System, "system") is { Count: > 0 } system)
         {
             messages.Add(new ChatMessage(ChatRole.System, system));
         }
@@ -117,18 +116,18 @@ internal static class AnthropicRequestParser
         return new ParsedMessagesRequest(messages, options, request.Stream ?? false);
     }
 
-    private static string? ParseSystem(JsonElement? system)
+    private static List<AIContent>? ParseSystem(JsonElement? system, string param)
     {
         switch (system)
         {
             case null or { ValueKind: JsonValueKind.Null }:
                 return null;
             case { ValueKind: JsonValueKind.String } text:
-                return text.GetString();
+                return [new TextContent(text.GetString())];
             case { ValueKind: JsonValueKind.Array } blocks:
-                return BlocksText(blocks, "system");
+                return TextBlocks(blocks, param, allowImages: false);
             default:
-                throw Invalid("system", "'system' must be a string or an array of text blocks.");
+                throw Invalid(param, $"'{param}' must be a string or an array of text blocks.");
         }
     }
 
@@ -152,7 +151,7 @@ internal static class AnthropicRequestParser
                 messages.Add(new ChatMessage(role, text.GetString()));
                 return;
             case { ValueKind: JsonValueKind.Array } blocks when role == ChatRole.System:
-                messages.Add(new ChatMessage(role, BlocksText(blocks, $"{param}.content")));
+                messages.Add(new ChatMessage(role, TextBlocks(blocks, $"{param}.content", allowImages: false)));
                 return;
             case { ValueKind: JsonValueKind.Array } blocks:
                 AddBlocks(messages, role, blocks, param);
@@ -180,20 +179,20 @@ internal static class AnthropicRequestParser
             switch (type)
             {
                 case "text":
-                    contents.Add(new TextContent(RequiredString(block, "text", blockParam)));
+                    contents.Add(WithCacheControl(new TextContent(RequiredString(block, "text", blockParam)), block));
                     break;
                 case "image":
-                    contents.Add(Image(block, blockParam));
+                    contents.Add(WithCacheControl(Image(block, blockParam), block));
                     break;
                 case "document":
-                    contents.Add(Document(block, blockParam));
+                    contents.Add(WithCacheControl(Document(block, blockParam), block));
                     break;
                 case "tool_use":
-                    contents.Add(ToolUse(block, blockParam));
+                    contents.Add(WithCacheControl(ToolUse(block, blockParam), block));
                     break;
                 case "tool_result":
                     // Each result travels as its own tool message, in order, before the rest of the user turn.
-                    messages.Add(new ChatMessage(ChatRole.Tool, [ToolResult(block, blockParam)]));
+                    messages.Add(new ChatMessage(ChatRole.Tool, [WithCacheControl(ToolResult(block, blockParam), block)]));
                     break;
                 case "thinking":
                     contents.Add(new TextReasoningContent(RequiredString(block, "thinking", blockParam)) { ProtectedData = OptionalString(block, "signature") });
@@ -301,16 +300,29 @@ internal static class AnthropicRequestParser
     private static FunctionResultContent ToolResult(JsonElement block, string param)
     {
         var id = RequiredString(block, "tool_use_id", param);
-        var text = block.TryGetProperty("content", out var content)
-            ? content.ValueKind switch
+        object value = string.Empty;
+        if (block.TryGetProperty("content", out var content))
+        {
+            switch (content.ValueKind)
             {
-                JsonValueKind.String => content.GetString()!,
-                JsonValueKind.Array => BlocksText(content, $"{param}.content"),
-                JsonValueKind.Null => string.Empty,
-                _ => throw Invalid($"{param}.content", $"{param}.content must be a string or an array of text blocks."),
+                case JsonValueKind.String:
+                    value = content.GetString()!;
+                    break;
+                case JsonValueKind.Array:
+                    // Text only collapses to a string; text with images (screenshots, file viewers) stays as parts.
+                    var parts = TextBlocks(content, $"{param}.content", allowImages: true);
+                    value = parts.TrueForAll(static p => p is TextContent)
+                        ? string.Join('\n', parts.Select(static p => ((TextContent)p).Text))
+                        : parts;
+                    break;
+                case JsonValueKind.Null:
+                    break;
+                default:
+                    throw Invalid($"{param}.content", $"{param}.content must be a string or an array of text and image blocks.");
             }
-            : string.Empty;
-        var result = new FunctionResultContent(id, text);
+        }
+
+        var result = new FunctionResultContent(id, value);
         if (block.TryGetProperty("is_error", out var isError) && isError.ValueKind == JsonValueKind.True)
         {
             result.AdditionalProperties = new() { [GatewayContentKeys.ToolResultIsError] = true };
@@ -319,29 +331,40 @@ internal static class AnthropicRequestParser
         return result;
     }
 
-    /// <summary>Joins an array of text blocks (system prompts, tool results); any other block type is refused.</summary>
-    private static string BlocksText(JsonElement blocks, string param)
+    /// <summary>Keeps a block's <c>cache_control</c> (a prompt-cache breakpoint) for Anthropic models.</summary>
+    private static T WithCacheControl<T>(T content, JsonElement block)
+        where T : AIContent
     {
-        var text = new StringBuilder();
+        if (block.TryGetProperty("cache_control", out var cacheControl) && cacheControl.ValueKind == JsonValueKind.Object)
+        {
+            (content.AdditionalProperties ??= [])[GatewayContentKeys.AnthropicCacheControl] = cacheControl;
+        }
+
+        return content;
+    }
+
+    /// <summary>Reads an array of text blocks (system prompts, tool results; images too where allowed), keeping each block's cache breakpoint.</summary>
+    private static List<AIContent> TextBlocks(JsonElement blocks, string param, bool allowImages)
+    {
+        var parts = new List<AIContent>();
         var index = 0;
         foreach (var block in blocks.EnumerateArray())
         {
             var blockParam = $"{param}[{index++}]";
-            var type = BlockType(block);
-            if (type != "text")
+            switch (BlockType(block))
             {
-                throw Unsupported($"{blockParam}.type", $"Only text blocks are supported in {param}.");
+                case "text":
+                    parts.Add(WithCacheControl(new TextContent(RequiredString(block, "text", blockParam)), block));
+                    break;
+                case "image" when allowImages:
+                    parts.Add(Image(block, blockParam));
+                    break;
+                default:
+                    throw Unsupported($"{blockParam}.type", allowImages ? $"Only text and image blocks are supported in {param}." : $"Only text blocks are supported in {param}.");
             }
-
-            if (text.Length > 0)
-            {
-                text.Append('\n');
-            }
-
-            text.Append(RequiredString(block, "text", blockParam));
         }
 
-        return text.ToString();
+        return parts;
     }
 
     private static List<AITool>? ParseTools(List<AnthropicTool>? tools)
