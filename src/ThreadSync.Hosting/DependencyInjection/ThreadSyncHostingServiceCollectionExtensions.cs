@@ -5,6 +5,7 @@ using ThreadSync.Hosting.Endpoints;
 using ThreadSync.Hosting.Endpoints.Anthropic;
 using ThreadSync.Hosting.Endpoints.Llm;
 using ThreadSync.Hosting.Endpoints.OpenAI;
+using ThreadSync.Hosting.Streaming;
 
 namespace ThreadSync.Hosting;
 
@@ -28,7 +29,11 @@ public static class ThreadSyncHostingServiceCollectionExtensions
             options.Bind(httpSection);
         }
 
-        options.Validate(static o => o.MaxRequestBodyBytes > 0, $"{ThreadSyncHttpOptions.SectionName}:MaxRequestBodyBytes must be a positive number of bytes.").ValidateOnStart();
+        options
+            .Validate(static o => o.MaxRequestBodyBytes > 0, $"{ThreadSyncHttpOptions.SectionName}:MaxRequestBodyBytes must be a positive number of bytes.")
+            .Validate(static o => o.StreamKeepAliveInterval >= TimeSpan.Zero, $"{ThreadSyncHttpOptions.SectionName}:StreamKeepAliveInterval must be zero (off) or a positive time span such as 00:00:15.")
+            .ValidateOnStart();
+        services.TryAddSingleton<StreamSettings>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ChatCompletionsEndpoint>();
         services.TryAddSingleton<MessagesEndpoint>();

@@ -20,14 +20,6 @@ internal sealed class NamedEventWriter
         _json = new Utf8JsonWriter(pipe, HostingJson.WriterOptions);
     }
 
-    /// <summary>Sets the headers of an event stream that proxies must not buffer.</summary>
-    public static void PrepareResponse(Microsoft.AspNetCore.Http.HttpResponse response)
-    {
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
-    }
-
     public Utf8JsonWriter Begin(ReadOnlySpan<byte> eventName)
     {
         _pipe.Write("event: "u8);
@@ -43,5 +35,21 @@ internal sealed class NamedEventWriter
         _pipe.Write("\n\n"u8);
     }
 
-    public ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken) => _pipe.FlushAsync(cancellationToken);
+    /// <summary>Writes an SSE comment line, which event-stream clients ignore (a keep-alive).</summary>
+    public void Comment(ReadOnlySpan<byte> text)
+    {
+        _pipe.Write(": "u8);
+        _pipe.Write(text);
+        _pipe.Write("\n\n"u8);
+    }
+
+    /// <summary>Sends what was written; when the client has gone, stops the answer rather than keep pulling tokens for nobody.</summary>
+    public async ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        var result = await _pipe.FlushAsync(cancellationToken);
+        if (result.IsCompleted || result.IsCanceled)
+        {
+            throw new OperationCanceledException("The client disconnected.");
+        }
+    }
 }

@@ -37,7 +37,9 @@ internal sealed class AnthropicStreamState
                 _messageId = payload.Message?.Id;
                 _modelId = payload.Message?.Model;
                 Merge(payload.Message?.Usage);
-                return null;
+
+                // An empty update at once: endpoints can start their own stream while the model thinks.
+                return NewUpdate([]);
             case "content_block_start" when payload.ContentBlock is { } block:
                 return StartBlock(payload.Index ?? _blocks.Count, block);
             case "content_block_delta" when payload.Delta is { } delta:

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.AI;
 using ThreadSync.Gateway;
 using ThreadSync.Hosting.Http;
+using ThreadSync.Hosting.Streaming;
 
 namespace ThreadSync.Hosting.Endpoints.Anthropic;
 
@@ -13,7 +14,7 @@ namespace ThreadSync.Hosting.Endpoints.Anthropic;
 /// <c>content_block_stop</c>, with consecutive indexes; then <c>message_delta</c> (stop reason and the final usage)
 /// and <c>message_stop</c>. A failure after the start is an <c>event: error</c>, and the stream ends there.
 /// </summary>
-internal sealed class AnthropicStreamWriter
+internal sealed class AnthropicStreamWriter : IStreamResponseWriter
 {
     private const string TextBlock = "text";
     private const string ThinkingBlock = "thinking";
@@ -107,6 +108,18 @@ internal sealed class AnthropicStreamWriter
     {
         EnsureStarted();
         AnthropicErrors.WriteBody(_events.Begin("error"u8), error, _context.CorrelationId);
+        _events.End();
+        await _events.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>Writes Anthropic's <c>ping</c> event, which the SDKs skip.</summary>
+    public async ValueTask WriteKeepAliveAsync(CancellationToken cancellationToken)
+    {
+        EnsureStarted();
+        var json = _events.Begin("ping"u8);
+        json.WriteStartObject();
+        json.WriteString("type", "ping");
+        json.WriteEndObject();
         _events.End();
         await _events.FlushAsync(cancellationToken);
     }

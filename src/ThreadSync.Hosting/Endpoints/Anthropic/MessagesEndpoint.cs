@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 using ThreadSync.Gateway;
 using ThreadSync.Hosting.Http;
 using ThreadSync.Hosting.Serialization;
-using ThreadSync.Hosting.Telemetry;
+using ThreadSync.Hosting.Streaming;
 
 namespace ThreadSync.Hosting.Endpoints.Anthropic;
 
@@ -20,6 +20,7 @@ internal sealed class MessagesEndpoint(
     [FromKeyedServices(ThreadSyncGatewayServiceKeys.ChatClient)] IChatClient gateway,
     IGatewayAuthenticator authenticator,
     IOptions<ThreadSyncHttpOptions> httpOptions,
+    StreamSettings streamSettings,
     ILogger<MessagesEndpoint> logger)
 {
     public async Task HandleAsync(HttpContext http)
@@ -55,41 +56,6 @@ internal sealed class MessagesEndpoint(
             return;
         }
 
-        await StreamAsync(http, parsed, context);
-    }
-
-    private async Task StreamAsync(HttpContext http, ParsedMessagesRequest parsed, GatewayRequestContext context)
-    {
-        var aborted = http.RequestAborted;
-        await using var updates = gateway.GetStreamingResponseAsync(parsed.Messages, parsed.Options, aborted).GetAsyncEnumerator(aborted);
-
-        // Nothing is sent before the first update: a failure up to here is still a plain JSON error with its status.
-        var hasFirst = await updates.MoveNextAsync();
-
-        NamedEventWriter.PrepareResponse(http.Response);
-        var events = new AnthropicStreamWriter(http.Response.BodyWriter, context);
-        try
-        {
-            if (hasFirst)
-            {
-                do
-                {
-                    await events.WriteAsync(updates.Current, aborted);
-                }
-                while (await updates.MoveNextAsync());
-            }
-
-            await events.CompleteAsync(context.Usage, aborted);
-        }
-        catch (GatewayException ex) when (!aborted.IsCancellationRequested)
-        {
-            HostingLog.StreamFailed(logger, context.CorrelationId, ex.StatusCode, ex.Code);
-            await events.FailAsync(ex, aborted);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException && !aborted.IsCancellationRequested)
-        {
-            HostingLog.UnhandledException(logger, context.CorrelationId, ex.GetType().FullName ?? ex.GetType().Name, SensitiveDataRedactor.Redact(ex.Message), ex.StackTrace);
-            await events.FailAsync(new GatewayException(500, GatewayErrorCodes.InternalError, $"The gateway failed unexpectedly. Quote request id {context.CorrelationId} to its operator."), aborted);
-        }
+        await StreamResponder.RunAsync(http, gateway, parsed.Messages, parsed.Options, context, new AnthropicStreamWriter(http.Response.BodyWriter, context), streamSettings, logger);
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.AI;
 using ThreadSync.Gateway;
 using ThreadSync.Hosting.Endpoints.OpenAI;
 using ThreadSync.Hosting.Http;
+using ThreadSync.Hosting.Streaming;
 
 namespace ThreadSync.Hosting.Endpoints.Llm;
 
@@ -11,7 +12,7 @@ namespace ThreadSync.Hosting.Endpoints.Llm;
 /// <c>reasoning_delta</c>, <c>refusal</c> and <c>tool_call</c> as they come, then <c>usage</c> and <c>finish</c>; or
 /// <c>error</c> when the stream fails after it started (and nothing after it).
 /// </summary>
-internal sealed class LlmEventWriter
+internal sealed class LlmEventWriter : IStreamResponseWriter
 {
     private readonly NamedEventWriter _events;
     private readonly GatewayRequestContext _context;
@@ -100,6 +101,14 @@ internal sealed class LlmEventWriter
         EnsureStarted();
         ErrorResponses.WriteBody(_events.Begin("error"u8), error, _context.CorrelationId);
         _events.End();
+        await _events.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>Writes an SSE comment (<c>: keep-alive</c>), which clients ignore.</summary>
+    public async ValueTask WriteKeepAliveAsync(CancellationToken cancellationToken)
+    {
+        EnsureStarted();
+        _events.Comment("keep-alive"u8);
         await _events.FlushAsync(cancellationToken);
     }
 

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 using ThreadSync.Hosting.Serialization;
 using ThreadSync.Gateway;
 using ThreadSync.Hosting.Http;
-using ThreadSync.Hosting.Telemetry;
+using ThreadSync.Hosting.Streaming;
 
 namespace ThreadSync.Hosting.Endpoints.OpenAI;
 
@@ -16,6 +16,7 @@ internal sealed class ChatCompletionsEndpoint(
     [FromKeyedServices(ThreadSyncGatewayServiceKeys.ChatClient)] IChatClient gateway,
     IGatewayAuthenticator authenticator,
     IOptions<ThreadSyncHttpOptions> httpOptions,
+    StreamSettings streamSettings,
     TimeProvider timeProvider,
     ILogger<ChatCompletionsEndpoint> logger)
 {
@@ -52,39 +53,7 @@ internal sealed class ChatCompletionsEndpoint(
             return;
         }
 
-        await StreamAsync(http, parsed, context, created, correlationId);
-    }
-
-    private async Task StreamAsync(HttpContext http, ParsedChatRequest parsed, GatewayRequestContext context, long created, string correlationId)
-    {
-        var aborted = http.RequestAborted;
-        await using var updates = gateway.GetStreamingResponseAsync(parsed.Messages, parsed.Options, aborted).GetAsyncEnumerator(aborted);
-
-        // Nothing is sent before the first update: a failure up to here is still a plain JSON error with its status.
-        var hasFirst = await updates.MoveNextAsync();
-
-        var response = http.Response;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
-        var chunks = new OpenAIChunkWriter(response.BodyWriter, context, created, parsed.IncludeUsage);
-        try
-        {
-            if (hasFirst)
-            {
-                do
-                {
-                    await chunks.WriteAsync(updates.Current, aborted);
-                }
-                while (await updates.MoveNextAsync());
-            }
-
-            await chunks.CompleteAsync(context.Usage, aborted);
-        }
-        catch (GatewayException ex) when (!aborted.IsCancellationRequested)
-        {
-            HostingLog.StreamFailed(logger, correlationId, ex.StatusCode, ex.Code);
-            await chunks.FailAsync(ex, correlationId, aborted);
-        }
+        var chunks = new OpenAIChunkWriter(http.Response.BodyWriter, context, created, parsed.IncludeUsage);
+        await StreamResponder.RunAsync(http, gateway, parsed.Messages, parsed.Options, context, chunks, streamSettings, logger);
     }
 }

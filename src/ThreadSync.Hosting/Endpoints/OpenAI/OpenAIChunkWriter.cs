@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.AI;
 using ThreadSync.Hosting.Serialization;
 using ThreadSync.Gateway;
+using ThreadSync.Hosting.Streaming;
 
 namespace ThreadSync.Hosting.Endpoints.OpenAI;
 
@@ -12,7 +13,7 @@ namespace ThreadSync.Hosting.Endpoints.OpenAI;
 /// <c>data: [DONE]</c>. The finish chunk is held back until the upstream stream ends so citations can ride on
 /// it; the usage chunk (<c>choices: []</c>) is sent only when the client asked with <c>stream_options.include_usage</c>.
 /// </summary>
-internal sealed class OpenAIChunkWriter
+internal sealed class OpenAIChunkWriter : IStreamResponseWriter
 {
     private static ReadOnlySpan<byte> DataPrefix => "data: "u8;
 
@@ -21,6 +22,7 @@ internal sealed class OpenAIChunkWriter
     private readonly PipeWriter _pipe;
     private readonly Utf8JsonWriter _json;
     private readonly string _id;
+    private readonly string _correlationId;
     private readonly long _created;
     private readonly bool _includeUsage;
     private readonly List<AIContent> _citationHolders = [];
@@ -35,6 +37,7 @@ internal sealed class OpenAIChunkWriter
         _pipe = pipe;
         _json = new Utf8JsonWriter(pipe, HostingJson.WriterOptions);
         _id = "chatcmpl-" + context.CorrelationId;
+        _correlationId = context.CorrelationId;
         _created = createdUnixSeconds;
         _includeUsage = includeUsage;
         _model = context.Model?.Id ?? string.Empty;
@@ -92,7 +95,7 @@ internal sealed class OpenAIChunkWriter
             _finished = true;
         }
 
-        await _pipe.FlushAsync(cancellationToken);
+        await FlushAsync(cancellationToken);
     }
 
     /// <summary>Writes the finish chunk, the usage chunk when requested, and <c>[DONE]</c>.</summary>
@@ -122,18 +125,35 @@ internal sealed class OpenAIChunkWriter
         }
 
         _pipe.Write("data: [DONE]\n\n"u8);
-        await _pipe.FlushAsync(cancellationToken);
+        await FlushAsync(cancellationToken);
     }
 
     /// <summary>Writes an error event after the stream started; the stream then ends without <c>[DONE]</c>.</summary>
-    public async ValueTask FailAsync(GatewayException error, string correlationId, CancellationToken cancellationToken)
+    public async ValueTask FailAsync(GatewayException error, CancellationToken cancellationToken)
     {
         _pipe.Write(DataPrefix);
         _json.Reset(_pipe);
-        Http.ErrorResponses.WriteBody(_json, error, correlationId);
+        Http.ErrorResponses.WriteBody(_json, error, _correlationId);
         _json.Flush();
         _pipe.Write(EventEnd);
-        await _pipe.FlushAsync(cancellationToken);
+        await FlushAsync(cancellationToken);
+    }
+
+    /// <summary>Writes an SSE comment (<c>: keep-alive</c>), which OpenAI clients ignore.</summary>
+    public async ValueTask WriteKeepAliveAsync(CancellationToken cancellationToken)
+    {
+        _pipe.Write(": keep-alive\n\n"u8);
+        await FlushAsync(cancellationToken);
+    }
+
+    private async ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        // When the client has gone, stop the answer rather than keep pulling tokens for nobody.
+        var result = await _pipe.FlushAsync(cancellationToken);
+        if (result.IsCompleted || result.IsCanceled)
+        {
+            throw new OperationCanceledException("The client disconnected.");
+        }
     }
 
     private void WriteDeltaChunk<TState>(Action<Utf8JsonWriter, TState> writeDelta, TState state, bool role = false) =>
