@@ -25,7 +25,7 @@ public static class GatewayContentKeys
     /// Key in a <c>ChatResponse</c>'s (or finishing <c>ChatResponseUpdate</c>'s) additional properties holding the
     /// provider's own finish reason (for example Anthropic <c>end_turn</c>, Gemini <c>RECITATION</c>) next to the normalized one.
     /// </summary>
-    public const string FinishReasonRaw = "finish_reason_raw";
+    public const string FinishReasonRaw = "threadsync.finish_reason_raw";
 
     /// <summary>
     /// Key in a <c>ChatResponse</c>'s (or finishing <c>ChatResponseUpdate</c>'s) additional properties holding the stop
@@ -37,7 +37,7 @@ public static class GatewayContentKeys
     /// Key in a <c>FunctionResultContent</c>'s additional properties: <see langword="true"/> marks the result as a failed
     /// tool run (Anthropic <c>is_error</c>). A result carrying an <c>Exception</c> counts as failed too.
     /// </summary>
-    public const string ToolResultIsError = "is_error";
+    public const string ToolResultIsError = "threadsync.tool_result_is_error";
 
     /// <summary>
     /// Key in a <c>TextReasoningContent</c>'s additional properties: <see langword="true"/> marks Anthropic redacted thinking,

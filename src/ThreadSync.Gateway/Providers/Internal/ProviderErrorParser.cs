@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
@@ -25,8 +26,7 @@ internal static class ProviderErrorParser
         ProviderErrorBody error = default;
         try
         {
-            var body = await ReadLimitedAsync(response.Content, cancellationToken).ConfigureAwait(false);
-            error = ParseBody(body);
+            error = await ReadAndParseAsync(response.Content, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException or JsonException or DecoderFallbackException)
         {
@@ -151,20 +151,28 @@ internal static class ProviderErrorParser
         _ => null,
     };
 
-    private static async Task<ReadOnlyMemory<byte>> ReadLimitedAsync(HttpContent content, CancellationToken cancellationToken)
+    private static async Task<ProviderErrorBody> ReadAndParseAsync(HttpContent content, CancellationToken cancellationToken)
     {
-        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
+        // Error bodies are small and parsed at once; a pooled buffer keeps 429 storms from allocating 64 KiB each.
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxErrorBodyBytes);
+        try
         {
-            var buffer = new byte[MaxErrorBodyBytes];
-            var total = 0;
-            int read;
-            while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
+            var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
             {
-                total += read;
-            }
+                var total = 0;
+                int read;
+                while (total < MaxErrorBodyBytes && (read = await stream.ReadAsync(buffer.AsMemory(total, MaxErrorBodyBytes - total), cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    total += read;
+                }
 
-            return buffer.AsMemory(0, total);
+                return ParseBody(buffer.AsMemory(0, total));
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }

@@ -13,7 +13,8 @@ namespace ThreadSync.Hosting.Endpoints.Anthropic;
 
 /// <summary>
 /// <c>POST /v1/messages</c>: Anthropic's Messages API over the governed gateway, answered by whichever provider
-/// serves the requested model. <c>anthropic-version</c> and <c>anthropic-beta</c> are accepted and ignored. Mapped
+/// serves the requested model. <c>anthropic-version</c> is accepted and ignored; <c>anthropic-beta</c> goes on to
+/// Anthropic models. Mapped
 /// with <see cref="AnthropicErrorFormat"/>, so every error, guards included, is in Anthropic's shape.
 /// </summary>
 internal sealed class MessagesEndpoint(
