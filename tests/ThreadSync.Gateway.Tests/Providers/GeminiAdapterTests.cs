@@ -99,7 +99,15 @@ public sealed class GeminiAdapterTests
 
         var response = await gateway.Chat.GetResponseAsync("Weather?", new ChatOptions { ModelId = Model, Tools = [Tool()] }, Ct);
 
-        Assert.Equal("fc-123", Assert.Single(response.Messages.SelectMany(static m => m.Contents).OfType<FunctionCallContent>()).CallId);
+        var call = Assert.Single(response.Messages.SelectMany(static m => m.Contents).OfType<FunctionCallContent>());
+        Assert.Equal("fc-123", call.CallId);
+
+        await gateway.Chat.GetResponseAsync([new ChatMessage(ChatRole.User, "Weather?"), .. response.Messages, new ChatMessage(ChatRole.Tool, [new FunctionResultContent(call.CallId, "sunny")])], new ChatOptions { ModelId = Model, Tools = [Tool()] }, Ct);
+
+        // Ids Gemini chose go back on the call and its response; ids the gateway made up never do.
+        var body = gateway.Upstream.LastRequest.Json;
+        Assert.Equal("fc-123", FunctionCallPart(body).GetProperty("functionCall").GetProperty("id").GetString());
+        Assert.Equal("fc-123", body.GetProperty("contents")[2].GetProperty("parts")[0].GetProperty("functionResponse").GetProperty("id").GetString());
     }
 
     [Fact]

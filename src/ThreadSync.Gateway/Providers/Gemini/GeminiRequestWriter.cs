@@ -22,6 +22,12 @@ internal static class GeminiRequestWriter
     /// </summary>
     public const string MissingSignaturePlaceholder = "skip_thought_signature_validator";
 
+    /// <summary>
+    /// Key in a <see cref="FunctionCallContent"/>'s additional properties marking a call id Gemini itself sent (rather
+    /// than one the gateway made up); such ids go back on the call and its <c>functionResponse</c>.
+    /// </summary>
+    public const string ProviderCallIdKey = "gemini.provider_call_id";
+
     private const string FilesApiHost = "generativelanguage.googleapis.com";
 
     public static void Write(Utf8JsonWriter writer, ProviderTransport transport, string modelId, IEnumerable<ChatMessage> messages, ChatOptions? options)
@@ -29,7 +35,7 @@ internal static class GeminiRequestWriter
         // Thought summaries are output only; Gemini keeps its reasoning state in the signatures.
         var (systemBlocks, turns) = ConversationTurns.Build(messages, options?.Instructions, transport, static (content, _) => content is not TextReasoningContent);
         var system = ConversationTurns.JoinSystem(systemBlocks);
-        var callNames = new Dictionary<string, string>(StringComparer.Ordinal);
+        var calls = new Dictionary<string, (string Name, bool ProviderId)>(StringComparer.Ordinal);
 
         writer.WriteStartObject();
         writer.WritePropertyName("contents");
@@ -42,7 +48,7 @@ internal static class GeminiRequestWriter
             writer.WriteStartArray();
             foreach (var content in turn.Contents)
             {
-                WritePart(writer, transport, content, turn.IsAssistant, callNames);
+                WritePart(writer, transport, content, turn.IsAssistant, calls);
             }
 
             writer.WriteEndArray();
@@ -74,7 +80,7 @@ internal static class GeminiRequestWriter
         writer.WriteEndObject();
     }
 
-    private static void WritePart(Utf8JsonWriter writer, ProviderTransport transport, AIContent content, bool model, Dictionary<string, string> callNames)
+    private static void WritePart(Utf8JsonWriter writer, ProviderTransport transport, AIContent content, bool model, Dictionary<string, (string Name, bool ProviderId)> calls)
     {
         switch (content)
         {
@@ -88,10 +94,16 @@ internal static class GeminiRequestWriter
 
                 break;
             case FunctionCallContent call when model:
-                callNames[call.CallId] = call.Name;
+                var providerId = call.AdditionalProperties?.TryGetValue(ProviderCallIdKey, out var flag) == true && flag is true;
+                calls[call.CallId] = (call.Name, providerId);
                 writer.WriteStartObject();
                 writer.WritePropertyName("functionCall");
                 writer.WriteStartObject();
+                if (providerId)
+                {
+                    writer.WriteString("id", call.CallId);
+                }
+
                 writer.WriteString("name", call.Name);
                 writer.WritePropertyName("args");
                 if (call.AdditionalProperties?.ContainsKey(ToolCallArguments.RawArgumentsKey) == true || call.Arguments is null)
@@ -117,7 +129,7 @@ internal static class GeminiRequestWriter
                     throw transport.Unsupported("Provider 'gemini' takes only text tool results through the gateway; images in tool results need an Anthropic model.");
                 }
 
-                if (!callNames.TryGetValue(result.CallId, out var name))
+                if (!calls.TryGetValue(result.CallId, out var answered))
                 {
                     throw transport.Unsupported($"The tool result for call '{result.CallId}' answers no tool call earlier in the conversation; provider 'gemini' needs the call to know the function name.");
                 }
@@ -125,7 +137,12 @@ internal static class GeminiRequestWriter
                 writer.WriteStartObject();
                 writer.WritePropertyName("functionResponse");
                 writer.WriteStartObject();
-                writer.WriteString("name", name);
+                if (answered.ProviderId)
+                {
+                    writer.WriteString("id", result.CallId);
+                }
+
+                writer.WriteString("name", answered.Name);
                 writer.WritePropertyName("response");
                 WriteResponseObject(writer, result);
                 writer.WriteEndObject();

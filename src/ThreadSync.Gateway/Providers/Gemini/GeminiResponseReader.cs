@@ -119,6 +119,11 @@ internal static class GeminiResponseReader
             (content.AdditionalProperties ??= [])[GeminiRequestWriter.ThoughtSignatureKey] = signature;
         }
 
+        if (!string.IsNullOrEmpty(call.Id))
+        {
+            (content.AdditionalProperties ??= [])[GeminiRequestWriter.ProviderCallIdKey] = true;
+        }
+
         return content;
     }
 
