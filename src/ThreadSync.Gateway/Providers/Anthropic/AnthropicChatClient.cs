@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
@@ -12,47 +11,48 @@ namespace ThreadSync.Gateway.Providers.Anthropic;
 /// <c>x-api-key</c>, <c>anthropic-version: 2023-06-01</c>, non-stream and SSE responses.
 /// </summary>
 /// <remarks>Failures surface as <see cref="ProviderException"/>; the key never appears in a message.</remarks>
-internal sealed class AnthropicChatClient : IChatClient
+internal sealed class AnthropicChatClient : ProviderChatClient
 {
     public const string DefaultBaseUrl = "https://api.anthropic.com";
     public const string ApiVersion = "2023-06-01";
 
-    private readonly ProviderTransport _transport;
     private readonly Uri _endpoint;
     private readonly string _apiKey;
     private readonly IModelCatalog _catalog;
-    private readonly ChatClientMetadata _metadata;
 
     public AnthropicChatClient(string apiKey, string? baseUrl, ProviderTransport transport, IModelCatalog catalog)
+        : this(apiKey, new Uri((baseUrl ?? DefaultBaseUrl).TrimEnd('/') + "/"), transport, catalog)
     {
-        _apiKey = apiKey;
-        _transport = transport;
-        _catalog = catalog;
-        var root = new Uri((baseUrl ?? DefaultBaseUrl).TrimEnd('/') + "/");
-        _endpoint = new Uri(root, "v1/messages");
-        _metadata = new ChatClientMetadata(GatewayProvider.Anthropic.ToWireId(), root);
     }
 
-    public async Task<ChatResponse> GetResponseAsync(
+    private AnthropicChatClient(string apiKey, Uri root, ProviderTransport transport, IModelCatalog catalog)
+        : base(transport, root)
+    {
+        _apiKey = apiKey;
+        _catalog = catalog;
+        _endpoint = new Uri(root, "v1/messages");
+    }
+
+    public override async Task<ChatResponse> GetResponseAsync(
         IEnumerable<ChatMessage> messages,
         ChatOptions? options = null,
         CancellationToken cancellationToken = default)
     {
         using var request = CreateRequest(messages, options, stream: false);
-        using var response = await _transport.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        var payload = await _transport.ReadJsonAsync(response, GatewayJsonContext.Default.AnthropicMessagePayload, cancellationToken).ConfigureAwait(false);
+        using var response = await Transport.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var payload = await Transport.ReadJsonAsync(response, GatewayJsonContext.Default.AnthropicMessagePayload, cancellationToken).ConfigureAwait(false);
         return AnthropicResponseReader.ToChatResponse(payload);
     }
 
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages,
         ChatOptions? options = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var request = CreateRequest(messages, options, stream: true);
-        using var response = await _transport.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        using var response = await Transport.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var state = new AnthropicStreamState();
-        var events = _transport.ReadEventsAsync(
+        var events = Transport.ReadEventsAsync(
             response,
             static (_, data) => JsonSerializer.Deserialize(data, GatewayJsonContext.Default.AnthropicStreamEventPayload),
             () => state.Finished,
@@ -72,7 +72,7 @@ internal sealed class AnthropicChatClient : IChatClient
 
         if (!state.Finished)
         {
-            throw _transport.Truncated(null);
+            throw Transport.Truncated(null);
         }
 
         if (state.Complete() is { } last)
@@ -81,34 +81,15 @@ internal sealed class AnthropicChatClient : IChatClient
         }
     }
 
-    public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        return serviceKey is not null ? null
-            : serviceType == typeof(ChatClientMetadata) ? _metadata
-            : serviceType.IsInstanceOfType(this) ? this
-            : null;
-    }
-
-    public void Dispose()
-    {
-        // HttpClient instances come from IHttpClientFactory, which owns their handlers.
-    }
-
     private HttpRequestMessage CreateRequest(IEnumerable<ChatMessage> messages, ChatOptions? options, bool stream)
     {
-        var modelId = options?.ModelId ?? throw _transport.Unsupported("No model was given.");
+        var modelId = RequireModel(options);
         _catalog.TryResolve(modelId, out var model);
-
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            AnthropicRequestWriter.Write(writer, _transport, modelId, model, messages, options, stream);
-        }
-
-        var content = new ReadOnlyMemoryContent(buffer.WrittenMemory);
-        content.Headers.ContentType = ProviderTransport.JsonContentType;
-        var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = content };
+        var request = CreateJsonRequest(
+            _endpoint,
+            stream,
+            (Transport, modelId, model, messages, options, stream),
+            static (writer, s) => AnthropicRequestWriter.Write(writer, s.Transport, s.modelId, s.model, s.messages, s.options, s.stream));
         request.Headers.TryAddWithoutValidation("x-api-key", _apiKey);
         request.Headers.TryAddWithoutValidation("anthropic-version", ApiVersion);
         if (options?.AdditionalProperties?.TryGetValue(GatewayOptionKeys.AnthropicBeta, out var beta) == true && beta is string { Length: > 0 } flags)
@@ -116,7 +97,6 @@ internal sealed class AnthropicChatClient : IChatClient
             request.Headers.TryAddWithoutValidation("anthropic-beta", flags);
         }
 
-        request.Headers.Accept.Add(stream ? ProviderTransport.AcceptEventStream : ProviderTransport.AcceptJson);
         return request;
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
@@ -12,47 +11,47 @@ namespace ThreadSync.Gateway.Providers.Gemini;
 /// <c>:streamGenerateContent?alt=sse</c>. The key travels in the <c>x-goog-api-key</c> header, never in the URL,
 /// where proxies and exception messages would log it.
 /// </summary>
-internal sealed class GeminiChatClient : IChatClient
+internal sealed class GeminiChatClient : ProviderChatClient
 {
     public const string DefaultBaseUrl = "https://generativelanguage.googleapis.com/v1beta";
 
-    private readonly ProviderTransport _transport;
     private readonly Uri _root;
     private readonly string _apiKey;
-    private readonly IModelCatalog _catalog;
-    private readonly ChatClientMetadata _metadata;
 
-    public GeminiChatClient(string apiKey, string? baseUrl, ProviderTransport transport, IModelCatalog catalog)
+    public GeminiChatClient(string apiKey, string? baseUrl, ProviderTransport transport)
+        : this(apiKey, new Uri((baseUrl ?? DefaultBaseUrl).TrimEnd('/') + "/"), transport)
     {
-        _apiKey = apiKey;
-        _transport = transport;
-        _catalog = catalog;
-        _root = new Uri((baseUrl ?? DefaultBaseUrl).TrimEnd('/') + "/");
-        _metadata = new ChatClientMetadata(GatewayProvider.Gemini.ToWireId(), _root);
     }
 
-    public async Task<ChatResponse> GetResponseAsync(
+    private GeminiChatClient(string apiKey, Uri root, ProviderTransport transport)
+        : base(transport, root)
+    {
+        _apiKey = apiKey;
+        _root = root;
+    }
+
+    public override async Task<ChatResponse> GetResponseAsync(
         IEnumerable<ChatMessage> messages,
         ChatOptions? options = null,
         CancellationToken cancellationToken = default)
     {
         using var request = CreateRequest(messages, options, stream: false);
-        using var response = await _transport.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        var payload = await _transport.ReadJsonAsync(response, GeminiJsonContext.Default.GeminiResponsePayload, cancellationToken).ConfigureAwait(false);
+        using var response = await Transport.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var payload = await Transport.ReadJsonAsync(response, GeminiJsonContext.Default.GeminiResponsePayload, cancellationToken).ConfigureAwait(false);
         return GeminiResponseReader.ToChatResponse(payload);
     }
 
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages,
         ChatOptions? options = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var request = CreateRequest(messages, options, stream: true);
-        using var response = await _transport.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        using var response = await Transport.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var state = new GeminiStreamState();
 
         // Gemini ends a stream by closing the connection; after the finish reason that is a normal end.
-        var events = _transport.ReadEventsAsync(
+        var events = Transport.ReadEventsAsync(
             response,
             static (_, data) => JsonSerializer.Deserialize(data, GeminiJsonContext.Default.GeminiResponsePayload),
             () => state.Finished,
@@ -67,43 +66,23 @@ internal sealed class GeminiChatClient : IChatClient
 
         if (!state.Finished)
         {
-            throw _transport.Truncated(null);
+            throw Transport.Truncated(null);
         }
 
         yield return state.Complete();
     }
 
-    public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        return serviceKey is not null ? null
-            : serviceType == typeof(ChatClientMetadata) ? _metadata
-            : serviceType.IsInstanceOfType(this) ? this
-            : null;
-    }
-
-    public void Dispose()
-    {
-        // HttpClient instances come from IHttpClientFactory, which owns their handlers.
-    }
-
     private HttpRequestMessage CreateRequest(IEnumerable<ChatMessage> messages, ChatOptions? options, bool stream)
     {
-        var modelId = options?.ModelId ?? throw _transport.Unsupported("No model was given.");
+        var modelId = RequireModel(options);
         var bare = modelId.StartsWith("models/", StringComparison.Ordinal) ? modelId["models/".Length..] : modelId;
         var path = "models/" + Uri.EscapeDataString(bare) + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
-
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            GeminiRequestWriter.Write(writer, _transport, bare, messages, options);
-        }
-
-        var content = new ReadOnlyMemoryContent(buffer.WrittenMemory);
-        content.Headers.ContentType = ProviderTransport.JsonContentType;
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_root, path)) { Content = content };
+        var request = CreateJsonRequest(
+            new Uri(_root, path),
+            stream,
+            (Transport, bare, messages, options),
+            static (writer, s) => GeminiRequestWriter.Write(writer, s.Transport, s.bare, s.messages, s.options));
         request.Headers.TryAddWithoutValidation("x-goog-api-key", _apiKey);
-        request.Headers.Accept.Add(stream ? ProviderTransport.AcceptEventStream : ProviderTransport.AcceptJson);
         return request;
     }
 }

@@ -81,7 +81,7 @@ internal sealed class ProviderClientRegistry : IDisposable
         return provider switch
         {
             GatewayProvider.Anthropic => new AnthropicChatClient(settings.ApiKey!, settings.BaseUrl, transport, _catalog),
-            GatewayProvider.Gemini => new GeminiChatClient(settings.ApiKey!, settings.BaseUrl, transport, _catalog),
+            GatewayProvider.Gemini => new GeminiChatClient(settings.ApiKey!, settings.BaseUrl, transport),
             GatewayProvider.OpenAI => new OpenAICompatibleChatClient(OpenAICompatibleDialect.OpenAI, settings.ApiKey!, settings.BaseUrl, transport, _catalog),
             GatewayProvider.XAI => new OpenAICompatibleChatClient(OpenAICompatibleDialect.XAI, settings.ApiKey!, settings.BaseUrl, transport, _catalog),
             GatewayProvider.Perplexity => new OpenAICompatibleChatClient(OpenAICompatibleDialect.Perplexity, settings.ApiKey!, settings.BaseUrl, transport, _catalog),
