@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.AI;
 using ThreadSync.Gateway.Providers.Anthropic.Wire;
 using ThreadSync.Gateway.Providers.Internal;
@@ -10,7 +9,7 @@ internal static class AnthropicResponseReader
 {
     public static ChatResponse ToChatResponse(AnthropicMessagePayload payload)
     {
-        ThrowIfError(payload.Error, ProviderFailureKind.HttpError);
+        ProviderErrorParser.ThrowIfError(GatewayProvider.Anthropic, payload.Error, ProviderFailureKind.HttpError);
         var contents = new List<AIContent>();
         foreach (var block in payload.Content ?? [])
         {
@@ -104,25 +103,5 @@ internal static class AnthropicResponseReader
         }
 
         return details;
-    }
-
-    public static void ThrowIfError(JsonElement? error, ProviderFailureKind kind)
-    {
-        if (error is not { ValueKind: JsonValueKind.Object or JsonValueKind.String } element)
-        {
-            return;
-        }
-
-        var (message, type, code, _) = ProviderErrorParser.Describe(element);
-        throw new ProviderException(
-            GatewayProvider.Anthropic,
-            kind,
-            kind == ProviderFailureKind.StreamError
-                ? "Provider 'anthropic' reported an error during the stream."
-                : "Provider 'anthropic' returned an error in a successful response.",
-            statusCode: kind == ProviderFailureKind.HttpError ? 502 : null,
-            errorType: type,
-            errorCode: code,
-            upstreamMessage: message);
     }
 }

@@ -56,7 +56,7 @@ internal sealed class AnthropicStreamState
                 Stopped = true;
                 return Complete();
             case "error":
-                AnthropicResponseReader.ThrowIfError(payload.Error, ProviderFailureKind.StreamError);
+                ProviderErrorParser.ThrowIfError(GatewayProvider.Anthropic, payload.Error, ProviderFailureKind.StreamError);
                 throw new ProviderException(GatewayProvider.Anthropic, ProviderFailureKind.StreamError, "Provider 'anthropic' reported an error during the stream.");
             default:
                 return null;

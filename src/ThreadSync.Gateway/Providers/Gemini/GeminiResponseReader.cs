@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.AI;
 using ThreadSync.Gateway.Providers.Gemini.Wire;
 using ThreadSync.Gateway.Providers.Internal;
@@ -10,7 +9,7 @@ internal static class GeminiResponseReader
 {
     public static ChatResponse ToChatResponse(GeminiResponsePayload payload)
     {
-        ThrowIfError(payload.Error, ProviderFailureKind.HttpError);
+        ProviderErrorParser.ThrowIfError(GatewayProvider.Gemini, payload.Error, ProviderFailureKind.HttpError);
         var contents = new List<AIContent>();
         var candidate = payload.Candidates is { Count: > 0 } candidates ? candidates[0] : null;
         var hasCalls = AddParts(contents, candidate);
@@ -84,27 +83,6 @@ internal static class GeminiResponseReader
             CachedInputTokenCount = usage.CachedContentTokenCount ?? 0,
             ReasoningTokenCount = thoughts,
         };
-    }
-
-    public static void ThrowIfError(JsonElement? error, ProviderFailureKind kind)
-    {
-        if (error is not { ValueKind: JsonValueKind.Object or JsonValueKind.String } element)
-        {
-            return;
-        }
-
-        var (message, type, code, retryDelay) = ProviderErrorParser.Describe(element);
-        throw new ProviderException(
-            GatewayProvider.Gemini,
-            kind,
-            kind == ProviderFailureKind.StreamError
-                ? "Provider 'gemini' reported an error during the stream."
-                : "Provider 'gemini' returned an error in a successful response.",
-            statusCode: kind == ProviderFailureKind.HttpError ? 502 : null,
-            errorType: type,
-            errorCode: code,
-            upstreamMessage: message,
-            retryAfter: retryDelay);
     }
 
     private static FunctionCallContent ToCallContent(GeminiFunctionCallPayload call, string? signature)

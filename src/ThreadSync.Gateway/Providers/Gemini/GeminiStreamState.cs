@@ -23,7 +23,7 @@ internal sealed class GeminiStreamState
 
     public ChatResponseUpdate? Accept(GeminiResponsePayload chunk)
     {
-        GeminiResponseReader.ThrowIfError(chunk.Error, ProviderFailureKind.StreamError);
+        ProviderErrorParser.ThrowIfError(GatewayProvider.Gemini, chunk.Error, ProviderFailureKind.StreamError);
         _responseId ??= chunk.ResponseId;
         _modelId ??= chunk.ModelVersion;
         _usage = chunk.UsageMetadata ?? _usage;

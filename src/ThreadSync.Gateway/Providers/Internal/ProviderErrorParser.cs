@@ -45,6 +45,32 @@ internal static class ProviderErrorParser
             shouldRetry: shouldRetry);
     }
 
+    /// <summary>
+    /// Throws when a successful response or a stream event carries an error object (xAI's HTTP 200 errors, a mid-stream
+    /// <c>{"error":…}</c>, Anthropic's <c>error</c> event): <see cref="ProviderFailureKind.HttpError"/> for a whole body
+    /// (status 502), <see cref="ProviderFailureKind.StreamError"/> after a stream started.
+    /// </summary>
+    public static void ThrowIfError(GatewayProvider provider, JsonElement? error, ProviderFailureKind kind)
+    {
+        if (error is not { ValueKind: JsonValueKind.Object or JsonValueKind.String } element)
+        {
+            return;
+        }
+
+        var (message, type, code, retryDelay) = Describe(element);
+        throw new ProviderException(
+            provider,
+            kind,
+            kind == ProviderFailureKind.StreamError
+                ? $"Provider '{provider.ToWireId()}' reported an error during the stream."
+                : $"Provider '{provider.ToWireId()}' returned an error in a successful response.",
+            statusCode: kind == ProviderFailureKind.HttpError ? 502 : null,
+            errorType: type,
+            errorCode: code,
+            upstreamMessage: message,
+            retryAfter: retryDelay);
+    }
+
     public static ProviderErrorBody ParseBody(ReadOnlyMemory<byte> body)
     {
         if (body.IsEmpty)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.AI;
 using ThreadSync.Gateway.Providers.Internal;
 using ThreadSync.Gateway.Providers.OpenAICompatible.Wire;
@@ -10,7 +9,7 @@ internal static class OpenAICompatibleResponseReader
 {
     public static ChatResponse ToChatResponse(ChatCompletionPayload payload, OpenAICompatibleDialect dialect)
     {
-        ThrowIfError(payload, dialect, ProviderFailureKind.HttpError);
+        ProviderErrorParser.ThrowIfError(dialect.Provider, payload.Error, ProviderFailureKind.HttpError);
         var choice = payload.Choices is { Count: > 0 } choices ? choices[0] : null;
         var message = choice?.Message;
         var contents = new List<AIContent>();
@@ -162,23 +161,5 @@ internal static class OpenAICompatibleResponseReader
                 AdditionalProperties = properties,
             });
         }
-    }
-
-    public static void ThrowIfError(ChatCompletionPayload payload, OpenAICompatibleDialect dialect, ProviderFailureKind kind)
-    {
-        if (payload.Error is not { } error || error.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
-        {
-            return;
-        }
-
-        var (message, type, code, _) = ProviderErrorParser.Describe(error);
-        throw new ProviderException(
-            dialect.Provider,
-            kind,
-            $"Provider '{dialect.Provider.ToWireId()}' returned an error in a successful response.",
-            statusCode: kind == ProviderFailureKind.HttpError ? 502 : null,
-            errorType: type,
-            errorCode: code,
-            upstreamMessage: message);
     }
 }

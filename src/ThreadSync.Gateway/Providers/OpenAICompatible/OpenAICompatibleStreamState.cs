@@ -33,7 +33,7 @@ internal sealed class OpenAICompatibleStreamState
 
     public ChatResponseUpdate? Accept(ChatCompletionPayload chunk)
     {
-        OpenAICompatibleResponseReader.ThrowIfError(chunk, _dialect, ProviderFailureKind.StreamError);
+        ProviderErrorParser.ThrowIfError(_dialect.Provider, chunk.Error, ProviderFailureKind.StreamError);
         _responseId ??= chunk.Id;
         _modelId ??= chunk.Model;
         _createdAt ??= chunk.Created is { } created ? DateTimeOffset.FromUnixTimeSeconds(created) : null;
