@@ -59,7 +59,7 @@ internal static class LlmChatRequestParser
             ModelId = string.IsNullOrWhiteSpace(request.Model) ? null : request.Model,
             MaxOutputTokens = request.MaxTokens,
             Temperature = request.Temperature,
-            StopSequences = ParseStop(request.Stop),
+            StopSequences = RequestFields.StopSequences(request.Stop),
             Tools = ParseTools(request.Tools),
             ToolMode = ParseToolChoice(request.ToolChoice),
         };
@@ -235,27 +235,6 @@ internal static class LlmChatRequestParser
 
     private static string PartText(JsonElement part, string param) =>
         StringProperty(part, "text") ?? throw Missing($"{param}.content.text");
-
-    private static List<string>? ParseStop(JsonElement? stop)
-    {
-        switch (stop)
-        {
-            case null or { ValueKind: JsonValueKind.Null }:
-                return null;
-            case { ValueKind: JsonValueKind.String } single:
-                return [single.GetString()!];
-            case { ValueKind: JsonValueKind.Array } array:
-                var list = new List<string>();
-                foreach (var item in array.EnumerateArray())
-                {
-                    list.Add(item.ValueKind == JsonValueKind.String ? item.GetString()! : throw Invalid("stop", "'stop' must be an array of strings."));
-                }
-
-                return list;
-            default:
-                throw Invalid("stop", "'stop' must be an array of strings.");
-        }
-    }
 
     private static List<AITool>? ParseTools(List<LlmTool>? tools)
     {

@@ -72,7 +72,7 @@ internal static class OpenAIChatRequestParser
         }
 
         options.MaxOutputTokens = maxTokens;
-        options.StopSequences = ParseStop(request.Stop);
+        options.StopSequences = RequestFields.StopSequences(request.Stop);
         options.Tools = ParseTools(request.Tools);
         options.ToolMode = ParseToolChoice(request.ToolChoice);
         options.ResponseFormat = ParseResponseFormat(request.ResponseFormat);
@@ -242,27 +242,6 @@ internal static class OpenAIChatRequestParser
         part.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String
             ? text.GetString()!
             : throw Missing($"{param}.content.text");
-
-    private static List<string>? ParseStop(JsonElement? stop)
-    {
-        switch (stop)
-        {
-            case null or { ValueKind: JsonValueKind.Null }:
-                return null;
-            case { ValueKind: JsonValueKind.String } single:
-                return [single.GetString()!];
-            case { ValueKind: JsonValueKind.Array } array:
-                var list = new List<string>();
-                foreach (var item in array.EnumerateArray())
-                {
-                    list.Add(item.ValueKind == JsonValueKind.String ? item.GetString()! : throw Invalid("stop", "'stop' must be a string or an array of strings."));
-                }
-
-                return list;
-            default:
-                throw Invalid("stop", "'stop' must be a string or an array of strings.");
-        }
-    }
 
     private static List<AITool>? ParseTools(List<RequestTool>? tools)
     {
