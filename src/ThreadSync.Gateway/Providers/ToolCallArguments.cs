@@ -78,6 +78,23 @@ public static class ToolCallArguments
         return ToJsonCore(call);
     }
 
+    /// <summary>
+    /// Writes a call's arguments as a JSON object, for providers that want an object (Anthropic <c>input</c>, Gemini
+    /// <c>args</c>). Arguments a model once produced as invalid JSON cannot be one; the call is history, so it goes back
+    /// with an empty object rather than failing the whole conversation.
+    /// </summary>
+    internal static void WriteObject(Utf8JsonWriter writer, FunctionCallContent call)
+    {
+        if (call.AdditionalProperties?.ContainsKey(RawArgumentsKey) == true || call.Arguments is null)
+        {
+            writer.WriteStartObject();
+            writer.WriteEndObject();
+            return;
+        }
+
+        JsonSerializer.Serialize(writer, call.Arguments, CompactOptions.GetTypeInfo(typeof(IDictionary<string, object?>)));
+    }
+
     private static string ToJsonCore(FunctionCallContent call)
     {
         if (call.AdditionalProperties?.TryGetValue(RawArgumentsKey, out var raw) == true && raw is string text)

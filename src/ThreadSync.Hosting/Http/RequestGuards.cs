@@ -20,6 +20,30 @@ internal static class RequestGuards
         }
     }
 
+    /// <summary>
+    /// Runs every guard in order — JSON content type, API key, body size — and parses the body with
+    /// <paramref name="parse"/>, releasing the body buffer afterwards. Every inference endpoint starts here.
+    /// </summary>
+    public static async ValueTask<(GatewayCaller Caller, TParsed Parsed)> ReadRequestAsync<TState, TParsed>(
+        HttpRequest request,
+        IGatewayAuthenticator authenticator,
+        long maxBodyBytes,
+        TState state,
+        Func<ReadOnlySequence<byte>, TState, TParsed> parse)
+    {
+        RequireJson(request);
+        var caller = await AuthenticateAsync(request, authenticator);
+        var body = await ReadBodyAsync(request, maxBodyBytes);
+        try
+        {
+            return (caller, parse(body, state));
+        }
+        finally
+        {
+            request.BodyReader.AdvanceTo(body.End);
+        }
+    }
+
     /// <summary>Authenticates the key from <c>x-api-key</c> or <c>Authorization: Bearer</c>.</summary>
     public static async ValueTask<GatewayCaller> AuthenticateAsync(HttpRequest request, IGatewayAuthenticator authenticator)
     {

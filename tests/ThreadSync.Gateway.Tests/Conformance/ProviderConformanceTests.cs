@@ -146,11 +146,7 @@ public sealed class ProviderConformanceTests
     {
         var profile = ProviderProfile.For(kind);
         await using var gateway = await GatewayUnderTest.StartAsync(kind);
-        var options = new ChatOptions
-        {
-            ModelId = profile.Model,
-            Tools = [AIFunctionFactory.CreateDeclaration("get_weather", "Weather for a city", WeatherSchema)],
-        };
+        var options = WeatherToolOptions(profile);
 
         if (!profile.SupportsTools)
         {
@@ -238,11 +234,7 @@ public sealed class ProviderConformanceTests
     {
         var profile = ProviderProfile.For(kind);
         await using var gateway = await GatewayUnderTest.StartAsync(kind);
-        var options = new ChatOptions
-        {
-            ModelId = profile.Model,
-            Tools = [AIFunctionFactory.CreateDeclaration("get_weather", "Weather for a city", WeatherSchema)],
-        };
+        var options = WeatherToolOptions(profile);
 
         if (!profile.SupportsTools)
         {
@@ -403,6 +395,12 @@ public sealed class ProviderConformanceTests
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
     }
+
+    private static ChatOptions WeatherToolOptions(ProviderProfile profile) => new()
+    {
+        ModelId = profile.Model,
+        Tools = [AIFunctionFactory.CreateDeclaration("get_weather", "Weather for a city", WeatherSchema)],
+    };
 
     private static void AssertUsage(ExpectedUsage expected, GatewayRequestContext context)
     {

@@ -125,16 +125,12 @@ internal static class AnthropicRequestWriter
         switch (content)
         {
             case TextContent text:
-                // Anthropic rejects empty text blocks; an empty part carries nothing.
-                if (text.Text.Length > 0)
-                {
-                    writer.WriteStartObject();
-                    writer.WriteString("type", "text");
-                    writer.WriteString("text", text.Text);
-                    WriteCacheControl(writer, text);
-                    writer.WriteEndObject();
-                }
-
+                // Empty text, which Anthropic rejects, never gets here: ConversationTurns leaves it out.
+                writer.WriteStartObject();
+                writer.WriteString("type", "text");
+                writer.WriteString("text", text.Text);
+                WriteCacheControl(writer, text);
+                writer.WriteEndObject();
                 break;
             case TextReasoningContent reasoning when assistant:
                 WriteThinking(writer, reasoning);
@@ -145,7 +141,7 @@ internal static class AnthropicRequestWriter
                 writer.WriteString("id", call.CallId);
                 writer.WriteString("name", call.Name);
                 writer.WritePropertyName("input");
-                WriteArgumentsObject(writer, call);
+                ToolCallArguments.WriteObject(writer, call);
                 WriteCacheControl(writer, call);
                 writer.WriteEndObject();
                 break;
@@ -185,7 +181,7 @@ internal static class AnthropicRequestWriter
                 writer.WriteEndObject();
                 break;
             default:
-                throw transport.Unsupported($"Content of type '{Describe(content)}' in a{(assistant ? "n assistant" : " user")} message is not supported by provider 'anthropic'.");
+                throw transport.Unsupported($"Content of type '{ContentDescription.Of(content)}' in a{(assistant ? "n assistant" : " user")} message is not supported by provider 'anthropic'.");
         }
     }
 
@@ -248,25 +244,11 @@ internal static class AnthropicRequestWriter
                 case TextContent:
                     break;
                 default:
-                    throw transport.Unsupported($"Content of type '{Describe(part)}' in a tool result is not supported by provider 'anthropic'.");
+                    throw transport.Unsupported($"Content of type '{ContentDescription.Of(part)}' in a tool result is not supported by provider 'anthropic'.");
             }
         }
 
         writer.WriteEndArray();
-    }
-
-    private static void WriteArgumentsObject(Utf8JsonWriter writer, FunctionCallContent call)
-    {
-        // Anthropic wants an object. Arguments the model once produced as invalid JSON cannot be one; the call
-        // is history, so it goes back with empty input rather than failing the whole conversation.
-        if (call.AdditionalProperties?.ContainsKey(ToolCallArguments.RawArgumentsKey) == true || call.Arguments is null)
-        {
-            writer.WriteStartObject();
-            writer.WriteEndObject();
-            return;
-        }
-
-        JsonSerializer.Serialize(writer, call.Arguments, ToolCallArguments.CompactOptions.GetTypeInfo(typeof(IDictionary<string, object?>)));
     }
 
     private static void WriteOptions(Utf8JsonWriter writer, ProviderTransport transport, ChatOptions options)
@@ -445,11 +427,4 @@ internal static class AnthropicRequestWriter
         element.WriteTo(writer);
         return true;
     }
-
-    private static string Describe(AIContent content) => content switch
-    {
-        DataContent data => data.MediaType,
-        UriContent uri => uri.MediaType,
-        _ => content.GetType().Name,
-    };
 }

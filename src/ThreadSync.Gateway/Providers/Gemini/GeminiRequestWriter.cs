@@ -85,13 +85,9 @@ internal static class GeminiRequestWriter
         switch (content)
         {
             case TextContent text:
-                if (text.Text.Length > 0)
-                {
-                    writer.WriteStartObject();
-                    writer.WriteString("text", text.Text);
-                    writer.WriteEndObject();
-                }
-
+                writer.WriteStartObject();
+                writer.WriteString("text", text.Text);
+                writer.WriteEndObject();
                 break;
             case FunctionCallContent call when model:
                 var providerId = call.AdditionalProperties?.TryGetValue(ProviderCallIdKey, out var flag) == true && flag is true;
@@ -106,15 +102,7 @@ internal static class GeminiRequestWriter
 
                 writer.WriteString("name", call.Name);
                 writer.WritePropertyName("args");
-                if (call.AdditionalProperties?.ContainsKey(ToolCallArguments.RawArgumentsKey) == true || call.Arguments is null)
-                {
-                    writer.WriteStartObject();
-                    writer.WriteEndObject();
-                }
-                else
-                {
-                    JsonSerializer.Serialize(writer, call.Arguments, ToolCallArguments.CompactOptions.GetTypeInfo(typeof(IDictionary<string, object?>)));
-                }
+                ToolCallArguments.WriteObject(writer, call);
 
                 writer.WriteEndObject();
                 var signature = call.AdditionalProperties?.TryGetValue(ThoughtSignatureKey, out var s) == true && s is string { Length: > 0 } stored
@@ -173,7 +161,7 @@ internal static class GeminiRequestWriter
                 writer.WriteEndObject();
                 break;
             default:
-                throw transport.Unsupported($"Content of type '{Describe(content)}' in a{(model ? "n assistant" : " user")} message is not supported by provider 'gemini'.");
+                throw transport.Unsupported($"Content of type '{ContentDescription.Of(content)}' in a{(model ? "n assistant" : " user")} message is not supported by provider 'gemini'.");
         }
     }
 
@@ -400,11 +388,4 @@ internal static class GeminiRequestWriter
 
         return (extra.TryGetValue(camelName, out var value) || extra.TryGetValue(snakeName, out value)) && value is JsonElement element ? element : null;
     }
-
-    private static string Describe(AIContent content) => content switch
-    {
-        DataContent data => data.MediaType,
-        UriContent uri => uri.MediaType,
-        _ => content.GetType().Name,
-    };
 }

@@ -339,7 +339,7 @@ internal static class OpenAICompatibleRequestWriter
                 WriteImagePart(writer, uri.Uri.OriginalString, uri.AdditionalProperties);
                 break;
             default:
-                throw Unsupported(dialect, $"Content of type '{DescribeContent(content)}' is not supported by provider '{dialect.Provider.ToWireId()}'.");
+                throw Unsupported(dialect, $"Content of type '{ContentDescription.Of(content)}' is not supported by provider '{dialect.Provider.ToWireId()}'.");
         }
     }
 
@@ -449,13 +449,6 @@ internal static class OpenAICompatibleRequestWriter
 
         return result;
     }
-
-    private static string DescribeContent(AIContent content) => content switch
-    {
-        DataContent data => data.MediaType,
-        UriContent uri => uri.MediaType,
-        _ => content.GetType().Name,
-    };
 
     private static ProviderException Unsupported(OpenAICompatibleDialect dialect, string message) =>
         new(dialect.Provider, ProviderFailureKind.Unsupported, message, upstreamMessage: message);

@@ -5,6 +5,7 @@ using ThreadSync.Gateway;
 using ThreadSync.Hosting.Endpoints.Anthropic.Wire;
 using ThreadSync.Hosting.Http;
 using ThreadSync.Hosting.Serialization;
+using static ThreadSync.Hosting.Endpoints.JsonFields;
 using static ThreadSync.Hosting.Endpoints.RequestErrors;
 
 namespace ThreadSync.Hosting.Endpoints.Anthropic;
@@ -168,7 +169,7 @@ internal static class AnthropicRequestParser
         foreach (var block in blocks.EnumerateArray())
         {
             var blockParam = $"{param}.content[{index++}]";
-            var type = BlockType(block) ?? throw Missing($"{blockParam}.type");
+            var type = TypeOf(block) ?? throw Missing($"{blockParam}.type");
             var userOnly = type is "image" or "document" or "tool_result";
             var assistantOnly = type is "tool_use" or "thinking" or "redacted_thinking";
             if ((userOnly && role != ChatRole.User) || (assistantOnly && role != ChatRole.Assistant))
@@ -351,7 +352,7 @@ internal static class AnthropicRequestParser
         foreach (var block in blocks.EnumerateArray())
         {
             var blockParam = $"{param}[{index++}]";
-            switch (BlockType(block))
+            switch (TypeOf(block))
             {
                 case "text":
                     parts.Add(WithCacheControl(new TextContent(RequiredString(block, "text", blockParam)), block));
@@ -497,13 +498,4 @@ internal static class AnthropicRequestParser
 
         options.ResponseFormat = ChatResponseFormat.ForJsonSchema(schema, "response");
     }
-
-    private static string? BlockType(JsonElement block) =>
-        block.ValueKind == JsonValueKind.Object ? OptionalString(block, "type") : null;
-
-    private static string? OptionalString(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static string RequiredString(JsonElement element, string name, string param) =>
-        OptionalString(element, name) ?? throw Missing($"{param}.{name}");
 }

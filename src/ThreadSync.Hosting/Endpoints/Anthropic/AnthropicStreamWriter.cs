@@ -21,31 +21,24 @@ internal sealed class AnthropicStreamWriter : IStreamResponseWriter
 
     private readonly NamedEventWriter _events;
     private readonly GatewayRequestContext _context;
-    private string? _model;
+    private readonly StreamFinish _finish;
     private bool _started;
     private string? _openBlock;
     private int _openIndex;
     private int _nextIndex;
     private bool _hasToolUse;
     private bool _hasRefusal;
-    private ChatFinishReason? _finishReason;
-    private string? _rawReason;
-    private string? _stopSequence;
 
     public AnthropicStreamWriter(PipeWriter pipe, GatewayRequestContext context)
     {
         _events = new NamedEventWriter(pipe);
         _context = context;
-        _model = context.Model?.Id;
+        _finish = new StreamFinish(context);
     }
 
     public async ValueTask WriteAsync(ChatResponseUpdate update, CancellationToken cancellationToken)
     {
-        if (update.ModelId is { Length: > 0 } model)
-        {
-            _model = model;
-        }
-
+        _finish.Observe(update);
         EnsureStarted();
         foreach (var content in update.Contents)
         {
@@ -67,13 +60,6 @@ internal sealed class AnthropicStreamWriter : IStreamResponseWriter
             }
         }
 
-        _rawReason = FinishDetails.RawReason(update.AdditionalProperties) ?? _rawReason;
-        _stopSequence = FinishDetails.StopSequence(update.AdditionalProperties) ?? _stopSequence;
-        if (update.FinishReason is { } reason)
-        {
-            _finishReason = reason;
-        }
-
         await _events.FlushAsync(cancellationToken);
     }
 
@@ -82,7 +68,7 @@ internal sealed class AnthropicStreamWriter : IStreamResponseWriter
     {
         EnsureStarted();
         CloseBlock();
-        var (stopReason, stopSequence) = AnthropicWireFormat.StopReason(_context, _finishReason, _rawReason, _stopSequence, _hasToolUse, _hasRefusal);
+        var (stopReason, stopSequence) = AnthropicWireFormat.StopReason(_context, _finish.Reason, _finish.RawReason, _finish.StopSequence, _hasToolUse, _hasRefusal);
         var json = _events.Begin("message_delta"u8);
         json.WriteStartObject();
         json.WriteString("type", "message_delta");
@@ -140,7 +126,7 @@ internal sealed class AnthropicStreamWriter : IStreamResponseWriter
         json.WriteString("id", AnthropicWireFormat.MessageId(_context));
         json.WriteString("type", "message");
         json.WriteString("role", "assistant");
-        json.WriteString("model", _model);
+        json.WriteString("model", _finish.Model);
         json.WritePropertyName("content");
         json.WriteStartArray();
         json.WriteEndArray();

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,7 +5,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ThreadSync.Gateway;
 using ThreadSync.Hosting.Http;
-using ThreadSync.Hosting.Serialization;
 using ThreadSync.Hosting.Streaming;
 
 namespace ThreadSync.Hosting.Endpoints.Anthropic;
@@ -29,19 +27,12 @@ internal sealed class MessagesEndpoint(
         var request = http.Request;
         var correlationId = CorrelationId.Get(http);
         http.Response.Headers[AnthropicErrors.RequestIdHeader] = correlationId;
-        RequestGuards.RequireJson(request);
-        var caller = await RequestGuards.AuthenticateAsync(request, authenticator);
-
-        ParsedMessagesRequest parsed;
-        var body = await RequestGuards.ReadBodyAsync(request, httpOptions.Value.MaxRequestBodyBytes);
-        try
-        {
-            parsed = AnthropicRequestParser.Parse(body, request.Headers["anthropic-beta"].ToString());
-        }
-        finally
-        {
-            request.BodyReader.AdvanceTo(body.End);
-        }
+        var (caller, parsed) = await RequestGuards.ReadRequestAsync(
+            request,
+            authenticator,
+            httpOptions.Value.MaxRequestBodyBytes,
+            request.Headers["anthropic-beta"].ToString(),
+            static (body, beta) => AnthropicRequestParser.Parse(body, beta));
 
         var context = new GatewayRequestContext(caller, correlationId);
         parsed.Options.WithGatewayContext(context);
@@ -50,10 +41,7 @@ internal sealed class MessagesEndpoint(
         if (!parsed.Stream)
         {
             var response = await gateway.GetResponseAsync(parsed.Messages, parsed.Options, aborted);
-            http.Response.ContentType = "application/json";
-            using var writer = new Utf8JsonWriter(http.Response.BodyWriter, HostingJson.WriterOptions);
-            AnthropicMessageWriter.Write(writer, response, context);
-            await writer.FlushAsync(aborted);
+            await JsonBody.WriteAsync(http.Response, (response, context), static (w, s) => AnthropicMessageWriter.Write(w, s.response, s.context), aborted);
             return;
         }
 

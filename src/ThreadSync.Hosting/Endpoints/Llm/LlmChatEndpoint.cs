@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,7 +5,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ThreadSync.Gateway;
 using ThreadSync.Hosting.Http;
-using ThreadSync.Hosting.Serialization;
 using ThreadSync.Hosting.Streaming;
 
 namespace ThreadSync.Hosting.Endpoints.Llm;
@@ -29,19 +27,8 @@ internal sealed class LlmChatEndpoint(
     {
         var request = http.Request;
         var correlationId = CorrelationId.Get(http);
-        RequestGuards.RequireJson(request);
-        var caller = await RequestGuards.AuthenticateAsync(request, authenticator);
-
-        ParsedLlmChatRequest parsed;
-        var body = await RequestGuards.ReadBodyAsync(request, httpOptions.Value.MaxRequestBodyBytes);
-        try
-        {
-            parsed = LlmChatRequestParser.Parse(body);
-        }
-        finally
-        {
-            request.BodyReader.AdvanceTo(body.End);
-        }
+        var (caller, parsed) = await RequestGuards.ReadRequestAsync(
+            request, authenticator, httpOptions.Value.MaxRequestBodyBytes, 0, static (body, _) => LlmChatRequestParser.Parse(body));
 
         var context = new GatewayRequestContext(caller, correlationId)
         {
@@ -54,10 +41,7 @@ internal sealed class LlmChatEndpoint(
         if (!parsed.Stream)
         {
             var response = await gateway.GetResponseAsync(parsed.Messages, parsed.Options, aborted);
-            http.Response.ContentType = "application/json";
-            using var writer = new Utf8JsonWriter(http.Response.BodyWriter, HostingJson.WriterOptions);
-            LlmChatResponseWriter.Write(writer, response, context);
-            await writer.FlushAsync(aborted);
+            await JsonBody.WriteAsync(http.Response, (response, context), static (w, s) => LlmChatResponseWriter.Write(w, s.response, s.context), aborted);
             return;
         }
 

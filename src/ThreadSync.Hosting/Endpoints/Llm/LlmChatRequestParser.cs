@@ -6,6 +6,7 @@ using ThreadSync.Gateway;
 using ThreadSync.Hosting.Endpoints.Llm.Wire;
 using ThreadSync.Hosting.Http;
 using ThreadSync.Hosting.Serialization;
+using static ThreadSync.Hosting.Endpoints.JsonFields;
 using static ThreadSync.Hosting.Endpoints.RequestErrors;
 
 namespace ThreadSync.Hosting.Endpoints.Llm;
@@ -142,7 +143,7 @@ internal static class LlmChatRequestParser
                 var text = new StringBuilder();
                 foreach (var part in array.EnumerateArray())
                 {
-                    if (PartType(part) != "text")
+                    if (TypeOf(part) != "text")
                     {
                         throw Invalid($"{param}.content", $"{param}.content may only hold text parts for this role.");
                     }
@@ -168,7 +169,7 @@ internal static class LlmChatRequestParser
                 var parts = new List<AIContent>();
                 foreach (var part in array.EnumerateArray())
                 {
-                    parts.Add(PartType(part) switch
+                    parts.Add(TypeOf(part) switch
                     {
                         "text" => new TextContent(PartText(part, param)),
                         "image" => ImagePart(part, param),
@@ -184,8 +185,8 @@ internal static class LlmChatRequestParser
 
     private static AIContent ImagePart(JsonElement part, string param)
     {
-        var url = StringProperty(part, "url");
-        var data = StringProperty(part, "data");
+        var url = OptionalString(part, "url");
+        var data = OptionalString(part, "data");
         if (url is not null)
         {
             if (url.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
@@ -195,7 +196,7 @@ internal static class LlmChatRequestParser
 
             if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
             {
-                return new UriContent(uri, StringProperty(part, "media_type") ?? "image/*");
+                return new UriContent(uri, OptionalString(part, "media_type") ?? "image/*");
             }
 
             throw Invalid($"{param}.content.url", $"The image URL in {param} must be an http(s) URL or a data URI.");
@@ -206,7 +207,7 @@ internal static class LlmChatRequestParser
             throw Missing($"{param}.content.url");
         }
 
-        var mediaType = StringProperty(part, "media_type");
+        var mediaType = OptionalString(part, "media_type");
         if (mediaType is null || !mediaType.StartsWith("image/", StringComparison.OrdinalIgnoreCase))
         {
             throw Invalid($"{param}.content.media_type", $"An image with 'data' in {param} needs an image 'media_type', for example image/png.");
@@ -226,15 +227,6 @@ internal static class LlmChatRequestParser
             throw Invalid($"{param}.content", $"The image data in {param} is not valid base64 (or not a valid data URI).");
         }
     }
-
-    private static string? StringProperty(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static string? PartType(JsonElement part) =>
-        part.ValueKind == JsonValueKind.Object ? StringProperty(part, "type") : null;
-
-    private static string PartText(JsonElement part, string param) =>
-        StringProperty(part, "text") ?? throw Missing($"{param}.content.text");
 
     private static List<AITool>? ParseTools(List<LlmTool>? tools)
     {
@@ -279,7 +271,7 @@ internal static class LlmChatRequestParser
                     "required" => ChatToolMode.RequireAny,
                     _ => throw Invalid("tool_choice", Message),
                 };
-            case { ValueKind: JsonValueKind.Object } named when StringProperty(named, "name") is { Length: > 0 } name:
+            case { ValueKind: JsonValueKind.Object } named when OptionalString(named, "name") is { Length: > 0 } name:
                 return ChatToolMode.RequireSpecific(name);
             default:
                 throw Invalid("tool_choice", Message);

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using ThreadSync.Gateway;
@@ -15,49 +14,27 @@ internal static class LlmChatResponseWriter
 {
     public static void Write(Utf8JsonWriter writer, ChatResponse response, GatewayRequestContext context)
     {
-        var contents = response.Messages.SelectMany(static m => m.Contents).ToList();
-        var text = new StringBuilder();
-        var reasoning = new StringBuilder();
-        string? refusal = null;
-        var calls = new List<FunctionCallContent>();
-        foreach (var content in contents)
-        {
-            switch (content)
-            {
-                case TextContent t:
-                    text.Append(t.Text);
-                    break;
-                case TextReasoningContent r:
-                    reasoning.Append(r.Text);
-                    break;
-                case ErrorContent { ErrorCode: GatewayContentKeys.RefusalErrorCode } e:
-                    refusal = e.Message;
-                    break;
-                case FunctionCallContent call:
-                    calls.Add(call);
-                    break;
-            }
-        }
+        var parts = ResponseParts.Of(response);
 
         writer.WriteStartObject();
         writer.WriteString("id", LlmChatEndpoint.ResponseId(context));
-        writer.WriteString("content", text.ToString());
+        writer.WriteString("content", parts.Text);
         writer.WriteString("model", response.ModelId ?? context.Model?.Id);
         writer.WriteString("provider", context.Provider?.ToWireId());
         writer.WriteString("route_method", context.RouteMethod);
         LlmWireFormat.WriteFinish(
             writer,
             response.FinishReason,
-            calls.Count > 0,
+            parts.Calls.Count > 0,
             FinishDetails.RawReason(response.AdditionalProperties),
             FinishDetails.StopSequence(response.AdditionalProperties));
         writer.WritePropertyName("usage");
         LlmWireFormat.WriteUsageObject(writer, context.Usage ?? new GatewayUsage());
-        if (calls.Count > 0)
+        if (parts.Calls.Count > 0)
         {
             writer.WritePropertyName("tool_calls");
             writer.WriteStartArray();
-            foreach (var call in calls)
+            foreach (var call in parts.Calls)
             {
                 LlmWireFormat.WriteToolCall(writer, call);
             }
@@ -65,17 +42,17 @@ internal static class LlmChatResponseWriter
             writer.WriteEndArray();
         }
 
-        if (reasoning.Length > 0)
+        if (parts.Reasoning.Length > 0)
         {
-            writer.WriteString("reasoning", reasoning.ToString());
+            writer.WriteString("reasoning", parts.Reasoning);
         }
 
-        if (refusal is not null)
+        if (parts.Refusal is not null)
         {
-            writer.WriteString("refusal", refusal);
+            writer.WriteString("refusal", parts.Refusal);
         }
 
-        OpenAIWireFormat.WriteCitations(writer, contents);
+        OpenAIWireFormat.WriteCitations(writer, parts.Contents);
         if (context.ConversationId is { } conversationId)
         {
             writer.WriteString("conversation_id", conversationId);

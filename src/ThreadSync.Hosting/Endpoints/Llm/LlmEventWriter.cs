@@ -17,27 +17,20 @@ internal sealed class LlmEventWriter : IStreamResponseWriter
     private readonly NamedEventWriter _events;
     private readonly GatewayRequestContext _context;
     private readonly List<AIContent> _citationHolders = [];
-    private string? _model;
+    private readonly StreamFinish _finish;
     private bool _started;
     private int _toolCalls;
-    private ChatFinishReason? _finishReason;
-    private string? _rawReason;
-    private string? _stopSequence;
 
     public LlmEventWriter(PipeWriter pipe, GatewayRequestContext context)
     {
         _events = new NamedEventWriter(pipe);
         _context = context;
-        _model = context.Model?.Id;
+        _finish = new StreamFinish(context);
     }
 
     public async ValueTask WriteAsync(ChatResponseUpdate update, CancellationToken cancellationToken)
     {
-        if (update.ModelId is { Length: > 0 } model)
-        {
-            _model = model;
-        }
-
+        _finish.Observe(update);
         EnsureStarted();
         foreach (var content in update.Contents)
         {
@@ -68,13 +61,6 @@ internal sealed class LlmEventWriter : IStreamResponseWriter
             }
         }
 
-        _rawReason = FinishDetails.RawReason(update.AdditionalProperties) ?? _rawReason;
-        _stopSequence = FinishDetails.StopSequence(update.AdditionalProperties) ?? _stopSequence;
-        if (update.FinishReason is { } reason)
-        {
-            _finishReason = reason;
-        }
-
         await _events.FlushAsync(cancellationToken);
     }
 
@@ -88,7 +74,7 @@ internal sealed class LlmEventWriter : IStreamResponseWriter
 
         json = _events.Begin("finish"u8);
         json.WriteStartObject();
-        LlmWireFormat.WriteFinish(json, _finishReason, _toolCalls > 0, _rawReason, _stopSequence);
+        LlmWireFormat.WriteFinish(json, _finish.Reason, _toolCalls > 0, _finish.RawReason, _finish.StopSequence);
         OpenAIWireFormat.WriteCitations(json, _citationHolders);
         json.WriteEndObject();
         _events.End();
@@ -123,7 +109,7 @@ internal sealed class LlmEventWriter : IStreamResponseWriter
         var json = _events.Begin("start"u8);
         json.WriteStartObject();
         json.WriteString("id", LlmChatEndpoint.ResponseId(_context));
-        json.WriteString("model", _model);
+        json.WriteString("model", _finish.Model);
         json.WriteString("provider", _context.Provider?.ToWireId());
         json.WriteString("route_method", _context.RouteMethod);
         if (_context.ConversationId is { } conversationId)

@@ -1,10 +1,8 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using ThreadSync.Hosting.Serialization;
 using ThreadSync.Gateway;
 using ThreadSync.Hosting.Http;
 using ThreadSync.Hosting.Streaming;
@@ -24,19 +22,8 @@ internal sealed class ChatCompletionsEndpoint(
     {
         var request = http.Request;
         var correlationId = CorrelationId.Get(http);
-        RequestGuards.RequireJson(request);
-        var caller = await RequestGuards.AuthenticateAsync(request, authenticator);
-
-        ParsedChatRequest parsed;
-        var body = await RequestGuards.ReadBodyAsync(request, httpOptions.Value.MaxRequestBodyBytes);
-        try
-        {
-            parsed = OpenAIChatRequestParser.Parse(body);
-        }
-        finally
-        {
-            request.BodyReader.AdvanceTo(body.End);
-        }
+        var (caller, parsed) = await RequestGuards.ReadRequestAsync(
+            request, authenticator, httpOptions.Value.MaxRequestBodyBytes, 0, static (body, _) => OpenAIChatRequestParser.Parse(body));
 
         var context = new GatewayRequestContext(caller, correlationId);
         parsed.Options.WithGatewayContext(context);
@@ -46,10 +33,7 @@ internal sealed class ChatCompletionsEndpoint(
         if (!parsed.Stream)
         {
             var response = await gateway.GetResponseAsync(parsed.Messages, parsed.Options, aborted);
-            http.Response.ContentType = "application/json";
-            using var writer = new Utf8JsonWriter(http.Response.BodyWriter, HostingJson.WriterOptions);
-            OpenAIChatResponseWriter.Write(writer, response, context, created);
-            await writer.FlushAsync(aborted);
+            await JsonBody.WriteAsync(http.Response, (response, context, created), static (w, s) => OpenAIChatResponseWriter.Write(w, s.response, s.context, s.created), aborted);
             return;
         }
 

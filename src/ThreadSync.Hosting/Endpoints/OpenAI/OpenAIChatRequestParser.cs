@@ -4,6 +4,8 @@ using Microsoft.Extensions.AI;
 using ThreadSync.Gateway;
 using ThreadSync.Hosting.Endpoints.OpenAI.Wire;
 using ThreadSync.Hosting.Serialization;
+using static ThreadSync.Hosting.Endpoints.JsonFields;
+using static ThreadSync.Hosting.Endpoints.RequestErrors;
 
 namespace ThreadSync.Hosting.Endpoints.OpenAI;
 
@@ -151,7 +153,7 @@ internal static class OpenAIChatRequestParser
         var text = new System.Text.StringBuilder();
         foreach (var part in element.EnumerateArray())
         {
-            if (PartType(part) != "text")
+            if (TypeOf(part) != "text")
             {
                 throw Invalid($"{param}.content", $"{param}.content may only hold text parts for this role.");
             }
@@ -182,7 +184,7 @@ internal static class OpenAIChatRequestParser
         var parts = new List<AIContent>();
         foreach (var part in element.EnumerateArray())
         {
-            switch (PartType(part))
+            switch (TypeOf(part))
             {
                 case "text":
                     parts.Add(new TextContent(PartText(part, param)));
@@ -234,14 +236,6 @@ internal static class OpenAIChatRequestParser
 
         return content;
     }
-
-    private static string? PartType(JsonElement part) =>
-        part.ValueKind == JsonValueKind.Object && part.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String ? type.GetString() : null;
-
-    private static string PartText(JsonElement part, string param) =>
-        part.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String
-            ? text.GetString()!
-            : throw Missing($"{param}.content.text");
 
     private static List<AITool>? ParseTools(List<RequestTool>? tools)
     {
@@ -315,12 +309,4 @@ internal static class OpenAIChatRequestParser
                 throw Invalid("response_format", "'response_format.type' must be 'text', 'json_object' or 'json_schema' with a schema.");
         }
     }
-
-    private static GatewayException Missing(string param) =>
-        new(400, GatewayErrorCodes.MissingParameter, $"Missing required parameter: '{param}'.", param: param);
-
-    private static GatewayException Invalid(string param, string message) =>
-        new(400, GatewayErrorCodes.InvalidParameter, message, param: param);
-
-    private static string Truncate(string value) => value.Length <= 50 ? value : value[..50] + "…";
 }

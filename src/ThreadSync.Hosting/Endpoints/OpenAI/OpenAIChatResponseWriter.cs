@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using ThreadSync.Gateway;
@@ -14,31 +13,9 @@ internal static class OpenAIChatResponseWriter
 {
     public static void Write(Utf8JsonWriter writer, ChatResponse response, GatewayRequestContext context, long createdUnixSeconds)
     {
-        var contents = response.Messages.SelectMany(static m => m.Contents).ToList();
-        var text = new StringBuilder();
-        var reasoning = new StringBuilder();
-        string? refusal = null;
-        var calls = new List<FunctionCallContent>();
-        foreach (var content in contents)
-        {
-            switch (content)
-            {
-                case TextContent t:
-                    text.Append(t.Text);
-                    break;
-                case TextReasoningContent r:
-                    reasoning.Append(r.Text);
-                    break;
-                case ErrorContent { ErrorCode: GatewayContentKeys.RefusalErrorCode } e:
-                    refusal = e.Message;
-                    break;
-                case FunctionCallContent call:
-                    calls.Add(call);
-                    break;
-            }
-        }
+        var parts = ResponseParts.Of(response);
 
-        var contentText = text.Length == 0 && (calls.Count > 0 || refusal is not null) ? null : text.ToString();
+        var contentText = parts.Text.Length == 0 && (parts.Calls.Count > 0 || parts.Refusal is not null) ? null : parts.Text;
 
         writer.WriteStartObject();
         writer.WriteString("id", "chatcmpl-" + context.CorrelationId);
@@ -53,15 +30,15 @@ internal static class OpenAIChatResponseWriter
         writer.WriteStartObject();
         writer.WriteString("role", "assistant");
         writer.WriteString("content", contentText);
-        writer.WriteString("refusal", refusal);
-        if (reasoning.Length > 0)
+        writer.WriteString("refusal", parts.Refusal);
+        if (parts.Reasoning.Length > 0)
         {
-            writer.WriteString("reasoning_content", reasoning.ToString());
+            writer.WriteString("reasoning_content", parts.Reasoning);
         }
 
-        if (calls.Count > 0)
+        if (parts.Calls.Count > 0)
         {
-            OpenAIWireFormat.WriteToolCalls(writer, calls);
+            OpenAIWireFormat.WriteToolCalls(writer, parts.Calls);
         }
 
         writer.WriteEndObject();
@@ -76,12 +53,12 @@ internal static class OpenAIChatResponseWriter
         writer.WriteString("content", contentText ?? string.Empty);
         writer.WriteString("provider", context.Provider?.ToWireId());
         writer.WriteString("route_method", context.RouteMethod);
-        if (response.AdditionalProperties?.TryGetValue(GatewayContentKeys.FinishReasonRaw, out var raw) == true && raw is string rawReason)
+        if (FinishDetails.RawReason(response.AdditionalProperties) is { } rawReason)
         {
             writer.WriteString("finish_reason_raw", rawReason);
         }
 
-        OpenAIWireFormat.WriteCitations(writer, contents);
+        OpenAIWireFormat.WriteCitations(writer, parts.Contents);
         writer.WriteEndObject();
     }
 }

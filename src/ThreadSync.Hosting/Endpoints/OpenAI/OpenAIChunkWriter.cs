@@ -26,11 +26,9 @@ internal sealed class OpenAIChunkWriter : IStreamResponseWriter
     private readonly long _created;
     private readonly bool _includeUsage;
     private readonly List<AIContent> _citationHolders = [];
-    private string _model;
+    private readonly StreamFinish _finish;
     private bool _sentRole;
     private int _toolCallCount;
-    private ChatFinishReason? _finishReason;
-    private bool _finished;
 
     public OpenAIChunkWriter(PipeWriter pipe, GatewayRequestContext context, long createdUnixSeconds, bool includeUsage)
     {
@@ -40,16 +38,12 @@ internal sealed class OpenAIChunkWriter : IStreamResponseWriter
         _correlationId = context.CorrelationId;
         _created = createdUnixSeconds;
         _includeUsage = includeUsage;
-        _model = context.Model?.Id ?? string.Empty;
+        _finish = new StreamFinish(context);
     }
 
     public async ValueTask WriteAsync(ChatResponseUpdate update, CancellationToken cancellationToken)
     {
-        if (update.ModelId is { Length: > 0 } model)
-        {
-            _model = model;
-        }
-
+        _finish.Observe(update);
         if (!_sentRole)
         {
             WriteDeltaChunk(static (w, _) => w.WriteString("content", string.Empty), (object?)null, role: true);
@@ -89,12 +83,6 @@ internal sealed class OpenAIChunkWriter : IStreamResponseWriter
             _toolCallCount += calls.Count;
         }
 
-        if (update.FinishReason is { } reason)
-        {
-            _finishReason = reason;
-            _finished = true;
-        }
-
         await FlushAsync(cancellationToken);
     }
 
@@ -110,7 +98,7 @@ internal sealed class OpenAIChunkWriter : IStreamResponseWriter
             static (_, _) => { },
             (object?)null,
             role: false,
-            finishReason: _finished ? OpenAIWireFormat.FinishReason(_finishReason) : "stop",
+            finishReason: OpenAIWireFormat.FinishReason(_finish.Reason),
             citations: _citationHolders);
 
         if (_includeUsage)
@@ -194,7 +182,7 @@ internal sealed class OpenAIChunkWriter : IStreamResponseWriter
         _json.WriteString("id", _id);
         _json.WriteString("object", "chat.completion.chunk");
         _json.WriteNumber("created", _created);
-        _json.WriteString("model", _model);
+        _json.WriteString("model", _finish.Model ?? string.Empty);
     }
 
     private void BeginEvent()
