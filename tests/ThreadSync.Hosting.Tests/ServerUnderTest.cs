@@ -55,6 +55,10 @@ public sealed class ServerUnderTest : IAsyncLifetime
         {
             ["ThreadSync:Auth:ApiKeys:0"] = ClientKey,
             ["ThreadSync:Http:MaxRequestBodyBytes"] = "65536",
+
+            // The shared server checks what one upstream answer becomes; failover has its own servers (FailoverTests).
+            ["ThreadSync:Resilience:MaxAttempts"] = "1",
+            ["ThreadSync:Resilience:CircuitBreaker:Enabled"] = "false",
         };
         foreach (var kind in Enum.GetValues<FakeProviderKind>())
         {

@@ -11,6 +11,7 @@ using ThreadSync.Gateway.Configuration.Internal;
 using ThreadSync.Gateway.DependencyInjection.Internal;
 using ThreadSync.Gateway.Pipeline.Internal;
 using ThreadSync.Gateway.Providers.Internal;
+using ThreadSync.Gateway.Resilience;
 
 namespace ThreadSync.Gateway;
 
@@ -83,6 +84,9 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<ProviderClientRegistry>();
         services.TryAddSingleton<IGatewayModelDirectory, GatewayModelDirectory>();
         services.TryAddSingleton<ModelRouter>();
+        services.TryAddSingleton<RoutePlanner>();
+        services.TryAddSingleton<ProviderCircuitBreakers>();
+        services.TryAddSingleton<FailoverExecutor>();
         services.TryAddSingleton<GatewayChatClient>();
         services.TryAddKeyedSingleton<IChatClient>(ThreadSyncGatewayServiceKeys.ChatClient, static (sp, _) => sp.GetRequiredService<GatewayChatClient>());
         services.TryAddSingleton<IChatClient>(static sp => sp.GetRequiredService<GatewayChatClient>());

@@ -11,6 +11,8 @@ namespace ThreadSync.Gateway;
 /// </remarks>
 public sealed class GatewayRequestContext
 {
+    private List<GatewayAttempt>? _failedAttempts;
+
     /// <summary>Initializes a new instance of the <see cref="GatewayRequestContext"/> class.</summary>
     /// <param name="caller">The authenticated caller.</param>
     /// <param name="correlationId">The correlation id; a new one is generated when omitted.</param>
@@ -49,10 +51,21 @@ public sealed class GatewayRequestContext
     /// <summary>Gets how the model was chosen (see <see cref="RouteMethod"/>), once routed.</summary>
     public string? RouteMethod { get; internal set; }
 
+    /// <summary>Gets why the model was chosen, in short ASCII (the <c>x-threadsync-route-reason</c> header), once routed.</summary>
+    public string? RouteReason { get; internal set; }
+
+    /// <summary>Gets the retired model the caller named when the gateway served its replacement instead.</summary>
+    public string? RemappedFrom { get; internal set; }
+
+    /// <summary>Gets the attempts that did not serve the request (failed upstream calls and skipped providers), in order.</summary>
+    public IReadOnlyList<GatewayAttempt> FailedAttempts => _failedAttempts ?? (IReadOnlyList<GatewayAttempt>)[];
+
     /// <summary>Gets the usage and cost, once the provider reported them.</summary>
     public GatewayUsage? Usage { get; internal set; }
 
     /// <summary>Creates a new correlation id: 32 lowercase hex characters, time-ordered.</summary>
     /// <returns>The id.</returns>
     public static string NewCorrelationId() => Guid.CreateVersion7().ToString("N");
+
+    internal void AddFailedAttempt(GatewayAttempt attempt) => (_failedAttempts ??= []).Add(attempt);
 }

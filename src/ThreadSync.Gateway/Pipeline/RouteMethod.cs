@@ -8,4 +8,7 @@ public static class RouteMethod
 
     /// <summary>The caller named no model and the configured default served it.</summary>
     public const string Default = "default";
+
+    /// <summary>A fallback model served the request after the routed one failed or was out of rotation.</summary>
+    public const string Fallback = "fallback";
 }

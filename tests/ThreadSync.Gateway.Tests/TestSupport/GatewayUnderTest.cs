@@ -30,6 +30,10 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
             var provider = options.Providers.Get(ToProvider(kind));
             provider.ApiKey = upstream.ApiKey;
             provider.BaseUrl = upstream.BaseUrl.ToString();
+
+            // Adapter tests check what one upstream answer becomes; retries and breakers have their own tests.
+            options.Resilience.MaxAttempts = 1;
+            options.Resilience.CircuitBreaker.Enabled = false;
             configure?.Invoke(options);
         });
         return new GatewayUnderTest(upstream, services.BuildServiceProvider(validateScopes: true));

@@ -46,6 +46,62 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             errors.Add($"{GatewayOptions.SectionName}:DefaultModel must name a model when set.");
         }
 
+        ValidateResilience(options.Resilience, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateResilience(ResilienceOptions resilience, List<string> errors)
+    {
+        const string Prefix = GatewayOptions.SectionName + ":Resilience";
+        if (resilience.MaxAttempts is < 1 or > 10)
+        {
+            errors.Add($"{Prefix}:MaxAttempts must be between 1 and 10.");
+        }
+
+        if (resilience.MaxRetriesPerModel is < 0 or > 5)
+        {
+            errors.Add($"{Prefix}:MaxRetriesPerModel must be between 0 and 5.");
+        }
+
+        if (resilience.RequestTimeout <= TimeSpan.Zero || resilience.RequestTimeout > TimeSpan.FromHours(1))
+        {
+            errors.Add($"{Prefix}:RequestTimeout must be between 00:00:00.001 and 01:00:00.");
+        }
+
+        if (resilience.RetryBaseDelay < TimeSpan.Zero || resilience.RetryBaseDelay > TimeSpan.FromMinutes(1))
+        {
+            errors.Add($"{Prefix}:RetryBaseDelay must be between 00:00:00 and 00:01:00.");
+        }
+
+        if (resilience.MaxRetryDelay < TimeSpan.Zero || resilience.MaxRetryDelay > TimeSpan.FromMinutes(1))
+        {
+            errors.Add($"{Prefix}:MaxRetryDelay must be between 00:00:00 and 00:01:00.");
+        }
+
+        if (resilience.FirstTokenTimeout != Timeout.InfiniteTimeSpan && resilience.FirstTokenTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"{Prefix}:FirstTokenTimeout must be positive, or -00:00:00.001 (infinite) to disable it.");
+        }
+
+        var breaker = resilience.CircuitBreaker;
+        if (breaker.FailureRatio is <= 0 or > 1)
+        {
+            errors.Add($"{Prefix}:CircuitBreaker:FailureRatio must be greater than 0 and at most 1.");
+        }
+
+        if (breaker.MinimumThroughput < 2)
+        {
+            errors.Add($"{Prefix}:CircuitBreaker:MinimumThroughput must be at least 2.");
+        }
+
+        if (breaker.SamplingDuration < TimeSpan.FromMilliseconds(500) || breaker.SamplingDuration > TimeSpan.FromDays(1))
+        {
+            errors.Add($"{Prefix}:CircuitBreaker:SamplingDuration must be between 00:00:00.5 and 1.00:00:00.");
+        }
+
+        if (breaker.BreakDuration < TimeSpan.FromMilliseconds(500) || breaker.BreakDuration > TimeSpan.FromDays(1))
+        {
+            errors.Add($"{Prefix}:CircuitBreaker:BreakDuration must be between 00:00:00.5 and 1.00:00:00.");
+        }
     }
 }

@@ -1,24 +1,24 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
-using ThreadSync.Gateway.Errors.Internal;
-using ThreadSync.Gateway.Providers.Internal;
 using ThreadSync.Gateway.Usage;
 
 namespace ThreadSync.Gateway.Pipeline.Internal;
 
 /// <summary>
-/// The governed pipeline as an <see cref="IChatClient"/>: establishes the request context, routes to a
-/// catalog model and its provider, maps provider failures to client-safe errors, and prices the usage.
+/// The governed pipeline as an <see cref="IChatClient"/>: establishes the request context, plans the route (model and
+/// fallbacks), calls providers through retries, fallbacks and circuit breakers, and prices the usage.
 /// Both the HTTP endpoints and in-process callers come through here, so there is no side door.
 /// </summary>
 internal sealed class GatewayChatClient : IChatClient
 {
-    private readonly ModelRouter _router;
+    private readonly RoutePlanner _planner;
+    private readonly FailoverExecutor _executor;
     private readonly ChatClientMetadata _metadata = new("threadsync");
 
-    public GatewayChatClient(ModelRouter router)
+    public GatewayChatClient(RoutePlanner planner, FailoverExecutor executor)
     {
-        _router = router;
+        _planner = planner;
+        _executor = executor;
     }
 
     public async Task<ChatResponse> GetResponseAsync(
@@ -27,19 +27,11 @@ internal sealed class GatewayChatClient : IChatClient
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var (context, client, providerOptions) = Prepare(options);
-        ChatResponse response;
-        try
-        {
-            response = await client.GetResponseAsync(messages, providerOptions, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ProviderException ex)
-        {
-            throw UpstreamErrorMapper.Map(ex, context.Model!.Id);
-        }
-
-        context.Usage = CostCalculator.Compute(context.Model!, response.Usage);
-        response.ModelId ??= context.Model!.Id;
+        var (context, plan, providerOptions) = Prepare(messages, options);
+        var response = await _executor.GetResponseAsync(plan, messages, providerOptions, context, cancellationToken).ConfigureAwait(false);
+        var model = context.Model!;
+        context.Usage = CostCalculator.Compute(model, response.Usage);
+        response.ModelId ??= model.Id;
         (response.AdditionalProperties ??= [])[GatewayChatOptionsExtensions.ContextKey] = context;
         return response;
     }
@@ -50,27 +42,10 @@ internal sealed class GatewayChatClient : IChatClient
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var (context, client, providerOptions) = Prepare(options);
-        var model = context.Model!;
-        var updates = client.GetStreamingResponseAsync(messages, providerOptions, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        await using var updatesScope = updates.ConfigureAwait(false);
-        while (true)
+        var (context, plan, providerOptions) = Prepare(messages, options);
+        await foreach (var update in _executor.GetStreamingResponseAsync(plan, messages, providerOptions, context, cancellationToken).ConfigureAwait(false))
         {
-            ChatResponseUpdate update;
-            try
-            {
-                if (!await updates.MoveNextAsync().ConfigureAwait(false))
-                {
-                    break;
-                }
-
-                update = updates.Current;
-            }
-            catch (ProviderException ex)
-            {
-                throw UpstreamErrorMapper.Map(ex, model.Id);
-            }
-
+            var model = context.Model!;
             update.ModelId ??= model.Id;
             foreach (var content in update.Contents)
             {
@@ -99,22 +74,17 @@ internal sealed class GatewayChatClient : IChatClient
         // Provider clients are owned by the provider registry, a DI singleton.
     }
 
-    private (GatewayRequestContext Context, IChatClient Client, ChatOptions ProviderOptions) Prepare(ChatOptions? options)
+    private (GatewayRequestContext Context, RoutePlan Plan, ChatOptions ProviderOptions) Prepare(IEnumerable<ChatMessage> messages, ChatOptions? options)
     {
         if (!options.TryGetGatewayContext(out var context))
         {
             context = new GatewayRequestContext(GatewayCaller.InProcess);
         }
 
-        var (model, routeMethod, client) = _router.Resolve(options?.ModelId);
+        var plan = _planner.Plan(messages, options, context);
 
-        context.Model = model;
-        context.Provider = model.Provider;
-        context.RouteMethod = routeMethod;
-
-        // The provider sees the catalog id, never an alias; the caller's options object is left untouched.
+        // Each attempt sets the catalog id of its model on this copy; the caller's options object is left untouched.
         var providerOptions = options?.Clone() ?? new ChatOptions();
-        providerOptions.ModelId = model.Id;
-        return (context, client, providerOptions);
+        return (context, plan, providerOptions);
     }
 }

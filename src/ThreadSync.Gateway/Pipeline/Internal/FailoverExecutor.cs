@@ -1,0 +1,249 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+using ThreadSync.Gateway.Errors.Internal;
+using ThreadSync.Gateway.Providers.Internal;
+using ThreadSync.Gateway.Resilience;
+
+namespace ThreadSync.Gateway.Pipeline.Internal;
+
+/// <summary>
+/// Calls the candidates of a <see cref="RoutePlan"/> in order, retrying and falling back per <see cref="ResilienceOptions"/>,
+/// through each provider's circuit breaker. A stream falls back only before its first token: until then nothing has
+/// reached the client, afterwards a failure ends the stream with an error.
+/// </summary>
+internal sealed class FailoverExecutor
+{
+    private readonly ResilienceOptions _settings;
+    private readonly ProviderCircuitBreakers _breakers;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public FailoverExecutor(IOptions<GatewayOptions> options, ProviderCircuitBreakers breakers, TimeProvider time, ILogger<FailoverExecutor> logger)
+    {
+        _settings = options.Value.Resilience;
+        _breakers = breakers;
+        _time = time;
+        _logger = logger;
+    }
+
+    public async Task<ChatResponse> GetResponseAsync(
+        RoutePlan plan,
+        IEnumerable<ChatMessage> messages,
+        ChatOptions options,
+        GatewayRequestContext context,
+        CancellationToken cancellationToken)
+    {
+        var run = new FailoverRun(plan, _settings, _breakers, _time, context);
+        while (run.TryBegin(out var wait))
+        {
+            await WaitAsync(wait, cancellationToken).ConfigureAwait(false);
+            var candidate = run.Current;
+            options.ModelId = candidate.Model.Id;
+            run.Started();
+            try
+            {
+                var call = new Call(this, candidate, messages, options, run.Remaining);
+                var response = await _breakers.For(candidate.Model.Provider)
+                    .ExecuteAsync(static (call, token) => call.GetResponseAsync(token), call, cancellationToken)
+                    .ConfigureAwait(false);
+                run.Succeeded();
+                return response;
+            }
+            catch (ProviderException ex)
+            {
+                LogFailure(context, candidate, ex, run.Elapsed);
+                run.Failed(ex);
+            }
+            catch (BrokenCircuitException)
+            {
+                PipelineLog.ProviderSkipped(_logger, context.CorrelationId, candidate.Model.Provider.ToWireId(), candidate.Model.Id);
+                run.RejectedByBreaker();
+            }
+        }
+
+        throw run.Exhausted();
+    }
+
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        RoutePlan plan,
+        IEnumerable<ChatMessage> messages,
+        ChatOptions options,
+        GatewayRequestContext context,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var run = new FailoverRun(plan, _settings, _breakers, _time, context);
+        StreamStart? start = null;
+        while (start is null)
+        {
+            if (!run.TryBegin(out var wait))
+            {
+                throw run.Exhausted();
+            }
+
+            await WaitAsync(wait, cancellationToken).ConfigureAwait(false);
+            var candidate = run.Current;
+            options.ModelId = candidate.Model.Id;
+            run.Started();
+            try
+            {
+                var call = new Call(this, candidate, messages, options, run.Remaining);
+                start = await _breakers.For(candidate.Model.Provider)
+                    .ExecuteAsync(static (call, token) => call.OpenStreamAsync(token), call, cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            catch (ProviderException ex)
+            {
+                LogFailure(context, candidate, ex, run.Elapsed);
+                run.Failed(ex);
+            }
+            catch (BrokenCircuitException)
+            {
+                PipelineLog.ProviderSkipped(_logger, context.CorrelationId, candidate.Model.Provider.ToWireId(), candidate.Model.Id);
+                run.RejectedByBreaker();
+            }
+        }
+
+        run.Succeeded();
+        var model = run.Current.Model;
+        await using var stream = start.ConfigureAwait(false);
+        foreach (var update in start.FirstUpdates)
+        {
+            yield return update;
+        }
+
+        if (start.Ended)
+        {
+            yield break;
+        }
+
+        while (true)
+        {
+            ChatResponseUpdate update;
+            try
+            {
+                if (!await start.Updates.MoveNextAsync().ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                update = start.Updates.Current;
+            }
+            catch (ProviderException ex)
+            {
+                throw await StreamBrokeAsync(context, model, ex).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && start.TimedOut)
+            {
+                // The first-token deadline fired just as the first token arrived: the stream is cut, which is a timeout.
+                throw await StreamBrokeAsync(context, model, Call.Timeout(model.Provider, "did not send its first token in time", ex)).ConfigureAwait(false);
+            }
+
+            yield return update;
+        }
+    }
+
+    private async ValueTask<GatewayException> StreamBrokeAsync(GatewayRequestContext context, ModelDescriptor model, ProviderException failure)
+    {
+        await _breakers.RecordFailureAsync(failure).ConfigureAwait(false);
+        var error = UpstreamErrorMapper.Map(failure, model.Id);
+        PipelineLog.StreamBroke(_logger, context.CorrelationId, model.Provider.ToWireId(), model.Id, error.Code);
+        return error;
+    }
+
+    private Task WaitAsync(TimeSpan wait, CancellationToken cancellationToken) =>
+        wait > TimeSpan.Zero ? Task.Delay(wait, _time, cancellationToken) : Task.CompletedTask;
+
+    private void LogFailure(GatewayRequestContext context, RouteCandidate candidate, ProviderException failure, TimeSpan elapsed) =>
+        PipelineLog.AttemptFailed(
+            _logger,
+            context.CorrelationId,
+            candidate.Model.Provider.ToWireId(),
+            candidate.Model.Id,
+            failure.Kind.ToString(),
+            failure.StatusCode,
+            (long)elapsed.TotalMilliseconds);
+
+    /// <summary>One upstream call, bounded by what is left of the request's time budget.</summary>
+    private sealed class Call(FailoverExecutor owner, RouteCandidate candidate, IEnumerable<ChatMessage> messages, ChatOptions options, TimeSpan remaining)
+    {
+        public static ProviderException Timeout(GatewayProvider provider, string what, Exception inner) =>
+            new(provider, ProviderFailureKind.Timeout, $"Provider '{provider.ToWireId()}' {what}.", innerException: inner);
+
+        public async ValueTask<ChatResponse> GetResponseAsync(CancellationToken cancellationToken)
+        {
+            using var deadline = new CancellationTokenSource(remaining, owner._time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+            try
+            {
+                return await candidate.Client.GetResponseAsync(messages, options, linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw Timeout(candidate.Model.Provider, "did not answer within the request's time budget", ex);
+            }
+        }
+
+        public async ValueTask<StreamStart> OpenStreamAsync(CancellationToken cancellationToken)
+        {
+            var firstTokenDeadline = owner._settings.FirstTokenTimeout == System.Threading.Timeout.InfiniteTimeSpan || owner._settings.FirstTokenTimeout > remaining
+                ? remaining
+                : owner._settings.FirstTokenTimeout;
+            var timer = new CancellationTokenSource(firstTokenDeadline, owner._time);
+            var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+            var updates = candidate.Client.GetStreamingResponseAsync(messages, options, linked.Token).GetAsyncEnumerator(linked.Token);
+            var read = new List<ChatResponseUpdate>(2);
+            try
+            {
+                while (await updates.MoveNextAsync().ConfigureAwait(false))
+                {
+                    var update = updates.Current;
+                    read.Add(update);
+                    if (IsFirstToken(update))
+                    {
+                        // From here the stream is bounded by the provider's silence timeout only.
+                        timer.CancelAfter(System.Threading.Timeout.InfiniteTimeSpan);
+                        return new StreamStart(updates, read, ended: false, timer, linked);
+                    }
+                }
+
+                return new StreamStart(updates, read, ended: true, timer, linked);
+            }
+            catch (Exception ex)
+            {
+                await updates.DisposeAsync().ConfigureAwait(false);
+                linked.Dispose();
+                var timedOut = timer.IsCancellationRequested;
+                timer.Dispose();
+                if (ex is OperationCanceledException && timedOut && !cancellationToken.IsCancellationRequested)
+                {
+                    throw Timeout(candidate.Model.Provider, "did not send its first token in time", ex);
+                }
+
+                throw;
+            }
+        }
+
+        /// <summary>Gets a value indicating whether an update carries anything a client would see: content, usage or a finish.</summary>
+        private static bool IsFirstToken(ChatResponseUpdate update)
+        {
+            if (update.FinishReason is not null)
+            {
+                return true;
+            }
+
+            var contents = update.Contents;
+            for (var i = 0; i < contents.Count; i++)
+            {
+                if (contents[i] is not TextContent { Text.Length: 0 })
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.CircuitBreaker;
+using ThreadSync.Gateway.Providers.Internal;
+
+namespace ThreadSync.Gateway.Resilience;
+
+/// <summary>
+/// One Polly circuit breaker per provider. Calls to a provider run through its breaker; an open breaker takes the provider
+/// out of routing until a half-open probe succeeds.
+/// </summary>
+internal sealed class ProviderCircuitBreakers
+{
+    private readonly ResiliencePipeline[] _pipelines;
+    private readonly CircuitBreakerStateProvider?[] _states;
+
+    public ProviderCircuitBreakers(IOptions<GatewayOptions> options, TimeProvider timeProvider)
+    {
+        var settings = options.Value.Resilience.CircuitBreaker;
+        var providers = Enum.GetValues<GatewayProvider>();
+        _pipelines = new ResiliencePipeline[providers.Length];
+        _states = new CircuitBreakerStateProvider?[providers.Length];
+        foreach (var provider in providers)
+        {
+            if (!settings.Enabled)
+            {
+                _pipelines[(int)provider] = ResiliencePipeline.Empty;
+                continue;
+            }
+
+            var state = new CircuitBreakerStateProvider();
+            _states[(int)provider] = state;
+            _pipelines[(int)provider] = new ResiliencePipelineBuilder { TimeProvider = timeProvider, Name = "ThreadSync.Provider." + provider.ToConfigName() }
+                .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+                {
+                    FailureRatio = settings.FailureRatio,
+                    MinimumThroughput = settings.MinimumThroughput,
+                    SamplingDuration = settings.SamplingDuration,
+                    BreakDuration = settings.BreakDuration,
+                    StateProvider = state,
+                    ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Exception is ProviderException failure && IsProviderFault(failure)),
+                })
+                .Build();
+        }
+    }
+
+    /// <summary>Gets a value indicating whether the provider's breaker is open (the provider is out of routing).</summary>
+    public bool IsOpen(GatewayProvider provider) =>
+        _states[(int)provider]?.CircuitState is CircuitState.Open or CircuitState.Isolated;
+
+    /// <summary>Gets the breaker state of a provider, for health reporting.</summary>
+    public CircuitState StateOf(GatewayProvider provider) => _states[(int)provider]?.CircuitState ?? CircuitState.Closed;
+
+    /// <summary>Gets the pipeline every call to the provider runs through.</summary>
+    public ResiliencePipeline For(GatewayProvider provider) => _pipelines[(int)provider];
+
+    /// <summary>Records a failure that happened outside a pipeline call, such as a stream breaking after its first token.</summary>
+    public async ValueTask RecordFailureAsync(ProviderException failure)
+    {
+        if (!IsProviderFault(failure) || _states[(int)failure.Provider] is null)
+        {
+            return;
+        }
+
+        // Executing a failed outcome through the breaker is how Polly is told about a failure it did not run;
+        // an open breaker answers with BrokenCircuitException, which changes nothing.
+        var context = ResilienceContextPool.Shared.Get();
+        try
+        {
+            await _pipelines[(int)failure.Provider]
+                .ExecuteOutcomeAsync(static (_, f) => ValueTask.FromResult(Outcome.FromException<bool>(f)), context, failure)
+                .ConfigureAwait(false);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    /// <summary>
+    /// Gets a value indicating whether a failure says the provider itself is unhealthy: 5xx and 529, timeouts, unreachable
+    /// hosts, unreadable or broken responses. Client errors, rate limits and quota are about the request or the account.
+    /// </summary>
+    public static bool IsProviderFault(ProviderException failure) => failure.Kind switch
+    {
+        ProviderFailureKind.Timeout or ProviderFailureKind.Unavailable or ProviderFailureKind.MalformedResponse or ProviderFailureKind.StreamTruncated => true,
+        ProviderFailureKind.StreamError => failure.IsRetryable,
+        ProviderFailureKind.HttpError => failure.StatusCode is >= 500 or 408,
+        _ => false,
+    };
+}
