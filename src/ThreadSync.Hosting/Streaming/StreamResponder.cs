@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using ThreadSync.Gateway;
+using ThreadSync.Hosting.Http;
 using ThreadSync.Hosting.Telemetry;
 
 namespace ThreadSync.Hosting.Streaming;
@@ -28,6 +29,7 @@ internal static class StreamResponder
         var hasFirst = await updates.MoveNextAsync();
 
         var response = http.Response;
+        RouteHeaders.Write(response, context);
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";

@@ -41,6 +41,7 @@ internal sealed class MessagesEndpoint(
         if (!parsed.Stream)
         {
             var response = await gateway.GetResponseAsync(parsed.Messages, parsed.Options, aborted);
+            RouteHeaders.Write(http.Response, context);
             await JsonBody.WriteAsync(http.Response, (response, context), static (w, s) => AnthropicMessageWriter.Write(w, s.response, s.context), aborted);
             return;
         }

@@ -41,6 +41,7 @@ internal sealed class LlmChatEndpoint(
         if (!parsed.Stream)
         {
             var response = await gateway.GetResponseAsync(parsed.Messages, parsed.Options, aborted);
+            RouteHeaders.Write(http.Response, context);
             await JsonBody.WriteAsync(http.Response, (response, context), static (w, s) => LlmChatResponseWriter.Write(w, s.response, s.context), aborted);
             return;
         }

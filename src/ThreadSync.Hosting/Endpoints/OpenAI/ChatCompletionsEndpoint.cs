@@ -25,7 +25,7 @@ internal sealed class ChatCompletionsEndpoint(
         var (caller, parsed) = await RequestGuards.ReadRequestAsync(
             request, authenticator, httpOptions.Value.MaxRequestBodyBytes, 0, static (body, _) => OpenAIChatRequestParser.Parse(body));
 
-        var context = new GatewayRequestContext(caller, correlationId);
+        var context = new GatewayRequestContext(caller, correlationId) { AutoRoute = parsed.AutoRoute };
         parsed.Options.WithGatewayContext(context);
         var created = timeProvider.GetUtcNow().ToUnixTimeSeconds();
         var aborted = http.RequestAborted;
@@ -33,6 +33,7 @@ internal sealed class ChatCompletionsEndpoint(
         if (!parsed.Stream)
         {
             var response = await gateway.GetResponseAsync(parsed.Messages, parsed.Options, aborted);
+            RouteHeaders.Write(http.Response, context);
             await JsonBody.WriteAsync(http.Response, (response, context, created), static (w, s) => OpenAIChatResponseWriter.Write(w, s.response, s.context, s.created), aborted);
             return;
         }

@@ -88,7 +88,7 @@ internal static class OpenAIChatRequestParser
         }
 
         var stream = request.Stream ?? false;
-        return new ParsedChatRequest(messages, options, stream, stream && request.StreamOptions?.IncludeUsage == true);
+        return new ParsedChatRequest(messages, options, stream, stream && request.StreamOptions?.IncludeUsage == true, request.AutoRoute ?? false);
     }
 
     private static ChatMessage ToMessage(RequestMessage message, int index)

@@ -8,6 +8,9 @@ internal sealed class ChatCompletionRequest
 {
     public string? Model { get; set; }
 
+    /// <summary>Gets or sets ThreadSync's extension: let the gateway choose the model.</summary>
+    public bool? AutoRoute { get; set; }
+
     public List<RequestMessage>? Messages { get; set; }
 
     public int? MaxTokens { get; set; }
