@@ -5,6 +5,9 @@ namespace ThreadSync.Gateway;
 /// <param name="DisplayName">A human-readable name for logs and audit.</param>
 public sealed record GatewayCaller(string KeyId, string DisplayName)
 {
+    /// <summary>Gets the organization the caller belongs to, whose policies (routing, models, budgets) apply; <see langword="null"/> for none.</summary>
+    public string? OrgId { get; init; }
+
     /// <summary>Gets the caller used for in-process calls through the gateway's <c>IChatClient</c>.</summary>
     public static GatewayCaller InProcess { get; } = new("in-process", "In-process application");
 }
