@@ -14,11 +14,13 @@ namespace ThreadSync.Gateway.Pipeline.Internal;
 internal sealed class GatewayChatClient : IChatClient
 {
     private readonly ModelRouter _router;
+    private readonly TimeProvider _timeProvider;
     private readonly ChatClientMetadata _metadata = new("threadsync");
 
-    public GatewayChatClient(ModelRouter router)
+    public GatewayChatClient(ModelRouter router, TimeProvider timeProvider)
     {
         _router = router;
+        _timeProvider = timeProvider;
     }
 
     public async Task<ChatResponse> GetResponseAsync(
@@ -38,7 +40,7 @@ internal sealed class GatewayChatClient : IChatClient
             throw UpstreamErrorMapper.Map(ex, context.Model!.Id);
         }
 
-        context.Usage = CostCalculator.Compute(context.Model!, response.Usage);
+        context.Usage = CostCalculator.Compute(context.Model!, response.Usage, CostContext.Create(options, _timeProvider.GetUtcNow()));
         response.ModelId ??= context.Model!.Id;
         (response.AdditionalProperties ??= [])[GatewayChatOptionsExtensions.ContextKey] = context;
         return response;
@@ -52,6 +54,7 @@ internal sealed class GatewayChatClient : IChatClient
         ArgumentNullException.ThrowIfNull(messages);
         var (context, client, providerOptions) = Prepare(options);
         var model = context.Model!;
+        var costContext = CostContext.Create(options, _timeProvider.GetUtcNow());
         var updates = client.GetStreamingResponseAsync(messages, providerOptions, cancellationToken).GetAsyncEnumerator(cancellationToken);
         await using var updatesScope = updates.ConfigureAwait(false);
         while (true)
@@ -76,7 +79,7 @@ internal sealed class GatewayChatClient : IChatClient
             {
                 if (content is UsageContent usage)
                 {
-                    context.Usage = CostCalculator.Compute(model, usage.Details);
+                    context.Usage = CostCalculator.Compute(model, usage.Details, costContext);
                     (update.AdditionalProperties ??= [])[GatewayChatOptionsExtensions.ContextKey] = context;
                 }
             }
