@@ -173,8 +173,10 @@ internal static class CatalogBuilder
             return result;
         }
 
+        // Changes are cumulative: each is merged over the prices in force before it (the base, then earlier changes).
         var scheduled = new List<ModelPriceChange>();
-        foreach (var change in changes)
+        var inForce = pricing;
+        foreach (var change in changes.OrderBy(static c => c.EffectiveFrom))
         {
             if (change.EffectiveFrom is not { } from || change.Pricing is null)
             {
@@ -188,13 +190,13 @@ internal static class CatalogBuilder
                 continue;
             }
 
-            // The change is merged over this pricing (without its schedule), then validated like any pricing.
-            var merged = CatalogMerger.Merge(pricing, change.Pricing)!;
+            var merged = CatalogMerger.Merge(inForce, change.Pricing)!;
             merged.PriceChanges = change.Pricing.PriceChanges;
             scheduled.Add(new ModelPriceChange { EffectiveFrom = from, Pricing = ToPricing(merged, $"{where} price change of {from:yyyy-MM-dd}", errors, allowChanges: false) });
+            merged.PriceChanges = null;
+            inForce = merged;
         }
 
-        scheduled.Sort(static (a, b) => a.EffectiveFrom.CompareTo(b.EffectiveFrom));
         return result with { PriceChanges = scheduled };
     }
 
