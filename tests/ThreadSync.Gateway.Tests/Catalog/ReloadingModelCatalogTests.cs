@@ -110,6 +110,26 @@ public sealed class ReloadingModelCatalogTests : IDisposable
     }
 
     [Fact]
+    public void TryResolve_DoesNotAllocate()
+    {
+        using var catalog = new ReloadingModelCatalog(new TestOptionsMonitor<GatewayOptions>(new GatewayOptions()), TimeProvider.System, _logger);
+        const string Alias = "claude-sonnet";
+        Assert.True(catalog.TryResolve(Alias, out _));
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var found = 0;
+        for (var i = 0; i < 1_000; i++)
+        {
+            found += catalog.TryResolve(Alias, out _) ? 1 : 0;
+            found += catalog.TryResolve("GPT-5.4", out _) ? 1 : 0;
+            found += catalog.TryResolve("no-such-model", out _) ? 1 : 0;
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(2_000, found);
+    }
+
+    [Fact]
     public void Constructor_BadFile_FailsNamingTheFile()
     {
         var path = WriteFile("catalog.json", """{ "models": [ { "id": "gpt-4o", "provider": "acme" } ] }""");
@@ -158,6 +178,12 @@ public sealed class ReloadingModelCatalogTests : IDisposable
         Assert.True(catalog.TryResolve("team", out var team));
         Assert.Equal(GatewayProvider.Anthropic, team.Provider);
         Assert.Equal(new DateOnly(2027, 3, 1), team.Lifecycle.RetiresOn);
+
+        // A change outside ThreadSync:Catalog does not rebuild the catalog.
+        configuration["ThreadSync:Providers:OpenAI:ApiKey"] = "sk-rotated";
+        configuration.Reload();
+
+        Assert.Equal(2, catalog.Version);
     }
 
     [Fact]

@@ -131,6 +131,41 @@ public sealed class StreamUsageAccumulatorTests
     }
 
     [Fact]
+    public void Observe_DoesNotAllocate()
+    {
+        var accumulator = new StreamUsageAccumulator(Messages, null);
+        var updates = new[] { Text("Paris"), new ChatResponseUpdate(ChatRole.Assistant, [new TextReasoningContent("hmm")]) };
+        accumulator.Observe(updates[0]);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1_000; i++)
+        {
+            accumulator.Observe(updates[i % 2]);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(5 + (500 * 5) + (500 * 3), accumulator.OutputCharacters);
+    }
+
+    [Fact]
+    public void CostContext_ReadsTheSearchContextSize_WithoutAllocating()
+    {
+        var options = new ChatOptions { AdditionalProperties = new() { ["web_search_options"] = JsonDocument.Parse("""{"search_context_size":"medium"}""").RootElement.Clone() } };
+        var now = new DateTimeOffset(2026, 11, 24, 0, 0, 0, TimeSpan.Zero);
+        Assert.Equal(SearchContextSize.Medium, CostContext.Create(options, now).SearchContextSize);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var medium = 0;
+        for (var i = 0; i < 1_000; i++)
+        {
+            medium += CostContext.Create(options, now).SearchContextSize == SearchContextSize.Medium ? 1 : 0;
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(1_000, medium);
+    }
+
+    [Fact]
     public void GetUsage_NoMessagesAndNothingProduced_IsZeroButEstimated()
     {
         var usage = new StreamUsageAccumulator([], null).GetUsage();

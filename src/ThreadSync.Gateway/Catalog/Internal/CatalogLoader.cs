@@ -24,7 +24,7 @@ internal static class CatalogLoader
         var merger = new CatalogMerger();
         merger.Apply(Embedded.Value, EmbeddedSource, errors);
 
-        if (settings?.Path is { Length: > 0 } path && !string.IsNullOrWhiteSpace(path))
+        if (settings?.Path is { } path && !string.IsNullOrWhiteSpace(path))
         {
             var fullPath = Path.GetFullPath(path);
             merger.Apply(ReadFile(fullPath), FileSource(fullPath), errors);
@@ -34,12 +34,12 @@ internal static class CatalogLoader
         {
             foreach (var (id, entry) in overrides.OrderBy(static pair => pair.Key, StringComparer.OrdinalIgnoreCase))
             {
-                var source = $"configuration {GatewayOptions.SectionName}:Catalog:Models:{id}";
                 if (entry is null)
                 {
                     continue;
                 }
 
+                var source = $"configuration {GatewayOptions.SectionName}:Catalog:Models:{id}";
                 if (entry.Id is { } entryId && !string.Equals(entryId, id, StringComparison.OrdinalIgnoreCase))
                 {
                     errors.Add($"{source}: Id '{entryId}' differs from the key; the key is the model id");
@@ -56,6 +56,10 @@ internal static class CatalogLoader
     }
 
     public static string FileSource(string fullPath) => $"catalog file '{fullPath}'";
+
+    /// <summary>A canonical text of the settings, to tell a change of <c>ThreadSync:Catalog</c> from a change elsewhere.</summary>
+    public static string Fingerprint(CatalogOptions? settings) =>
+        settings is null ? string.Empty : JsonSerializer.Serialize(settings, GatewayJsonContext.Default.CatalogOptions);
 
     public static IReadOnlyList<CatalogModelOptions> ReadEntries(Stream utf8Json, string source)
     {

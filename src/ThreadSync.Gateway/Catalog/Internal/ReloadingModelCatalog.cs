@@ -29,6 +29,7 @@ internal sealed partial class ReloadingModelCatalog : IModelCatalog, IDisposable
     private readonly IDisposable? _optionsSubscription;
     private volatile ModelCatalog _current;
     private CatalogFileWatcher? _watcher;
+    private string _appliedSettings;
     private bool _disposed;
 
     /// <summary>Loads the catalog and starts watching its sources.</summary>
@@ -46,10 +47,11 @@ internal sealed partial class ReloadingModelCatalog : IModelCatalog, IDisposable
 
         var settings = options.CurrentValue.Catalog;
         _current = CatalogLoader.Load(settings, version: 1, _time.GetUtcNow());
+        _appliedSettings = CatalogLoader.Fingerprint(settings);
         _debounce = _time.CreateTimer(static state => ((ReloadingModelCatalog)state!).OnFileQuiet(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         Watch(settings.Path);
         _optionsSubscription = options.OnChange(OnOptionsChanged);
-        Log.Loaded(_logger, _current.Version, _current.Models.Count, "start-up");
+        Log.Loaded(_logger, LogLevel.Debug, _current.Version, _current.Models.Count, "start-up");
     }
 
     public IReadOnlyList<ModelDescriptor> Models => _current.Models;
@@ -110,10 +112,24 @@ internal sealed partial class ReloadingModelCatalog : IModelCatalog, IDisposable
 
     private void OnOptionsChanged(GatewayOptions options, string? name)
     {
-        if (name is null || name == Options.DefaultName)
+        if (name is not null && name != Options.DefaultName)
         {
-            ReloadFrom(options.Catalog, "configuration changed");
+            return;
         }
+
+        // Any change under ThreadSync lands here (a rotated API key, say); only a changed catalog section rebuilds.
+        var fingerprint = CatalogLoader.Fingerprint(options.Catalog);
+        lock (_gate)
+        {
+            if (fingerprint == _appliedSettings)
+            {
+                return;
+            }
+
+            _appliedSettings = fingerprint;
+        }
+
+        ReloadFrom(options.Catalog, "configuration changed");
     }
 
     private void OnFileChanged() => _debounce.Change(FileDebounce, Timeout.InfiniteTimeSpan);
@@ -152,7 +168,7 @@ internal sealed partial class ReloadingModelCatalog : IModelCatalog, IDisposable
                 return false;
             }
 
-            Log.Loaded(_logger, _current.Version, _current.Models.Count, reason);
+            Log.Loaded(_logger, LogLevel.Information, _current.Version, _current.Models.Count, reason);
             return true;
         }
     }
