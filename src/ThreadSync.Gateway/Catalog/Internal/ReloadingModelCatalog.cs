@@ -103,9 +103,9 @@ internal sealed partial class ReloadingModelCatalog : IModelCatalog, IDisposable
 
             _disposed = true;
             _optionsSubscription?.Dispose();
-            _debounce.Dispose();
             _watcher?.Dispose();
             _watcher = null;
+            _debounce.Dispose();
             _ownedOptions?.Dispose();
         }
     }
@@ -132,7 +132,17 @@ internal sealed partial class ReloadingModelCatalog : IModelCatalog, IDisposable
         ReloadFrom(options.Catalog, "configuration changed");
     }
 
-    private void OnFileChanged() => _debounce.Change(FileDebounce, Timeout.InfiniteTimeSpan);
+    private void OnFileChanged()
+    {
+        try
+        {
+            _debounce.Change(FileDebounce, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // A last event racing with disposal: nothing left to reload.
+        }
+    }
 
     private void OnFileQuiet()
     {
