@@ -15,6 +15,9 @@ public sealed class GatewayOptions
     /// <summary>Gets or sets the client authentication settings.</summary>
     public GatewayAuthOptions Auth { get; set; } = new();
 
+    /// <summary>Gets or sets the model catalog settings (<c>ThreadSync:Catalog</c>): a user catalog file and per-model overrides.</summary>
+    public CatalogOptions Catalog { get; set; } = new();
+
     /// <summary>Gets or sets the model used when a request names none (<c>ThreadSync:DefaultModel</c>).</summary>
     /// <value>A model id or alias from the catalog, or <see langword="null"/> to require a model on every request.</value>
     public string? DefaultModel { get; set; }

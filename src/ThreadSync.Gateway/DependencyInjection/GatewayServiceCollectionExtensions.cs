@@ -79,7 +79,9 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, DefaultModelValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IModelCatalog>(static _ => ModelCatalog.LoadEmbedded());
+        // The catalog reloads itself when ThreadSync:Catalog or its file changes; resolved early by the default-model validator, so a bad catalog fails start-up.
+        services.TryAddSingleton(static sp => ReloadingModelCatalog.Create(sp));
+        services.TryAddSingleton<IModelCatalog>(static sp => sp.GetRequiredService<ReloadingModelCatalog>());
         services.TryAddSingleton<IGatewayAuthenticator, ConfiguredKeyAuthenticator>();
         services.TryAddSingleton<ProviderClientRegistry>();
         services.TryAddSingleton<IGatewayModelDirectory, GatewayModelDirectory>();

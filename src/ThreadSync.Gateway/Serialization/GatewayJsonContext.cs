@@ -15,6 +15,7 @@ namespace ThreadSync.Gateway.Serialization;
 
 // Catalog
 [JsonSerializable(typeof(CatalogFile))]
+[JsonSerializable(typeof(CatalogOptions))]
 
 // OpenAI-compatible providers
 [JsonSerializable(typeof(ChatCompletionPayload))]

@@ -42,10 +42,18 @@ public sealed class GatewayOptionsValidationTests
     [InlineData("ThreadSync:Providers:XAI:Timeout", "-00:00:01", "ThreadSync:Providers:XAI:Timeout")]
     [InlineData("ThreadSync:Auth:ApiKeys:0", " padded ", "ThreadSync:Auth:ApiKeys:0")]
     [InlineData("ThreadSync:DefaultModel", "no-such-model", "ThreadSync:DefaultModel")]
+    [InlineData("ThreadSync:Catalog:Path", " ", "ThreadSync:Catalog:Path")]
     public void Validate_MalformedSetting_FailsNamingTheSetting(string key, string value, string named)
     {
         var error = Assert.Throws<OptionsValidationException>(() => Resolve(new() { [key] = value }));
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Resolve_BadCatalogSetting_FailsNamingTheSetting()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => Resolve(new() { ["ThreadSync:Catalog:Models:acme-1:Provider"] = "acme" }));
+        Assert.Contains("model 'acme-1' (configuration ThreadSync:Catalog:Models:acme-1): unknown provider 'acme'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -411,12 +411,12 @@ public sealed class ProviderConformanceTests
         Assert.Equal(expected.CacheWrite, usage.CacheWriteInputTokens);
         Assert.Equal(expected.Reasoning, usage.ReasoningTokens);
 
-        var pricing = context.Model!.Pricing;
+        var pricing = context.Model!.Pricing.On(DateOnly.FromDateTime(DateTime.UtcNow));
         var uncached = expected.Input - expected.Cached - expected.CacheWrite;
         var cost = ((uncached * pricing.InputPerMillion)
             + (expected.Cached * (pricing.CacheReadPerMillion ?? pricing.InputPerMillion))
             + (expected.CacheWrite * (pricing.CacheWritePerMillion ?? pricing.InputPerMillion))
-            + (expected.Output * pricing.OutputPerMillion)) / 1_000_000m + pricing.PerRequest;
+            + (expected.Output * pricing.OutputPerMillion)) / 1_000_000m + pricing.PerRequest + (pricing.SearchContextFees?.Low ?? 0m);
         Assert.Equal(cost, usage.CostUsd);
         Assert.True(usage.CostUsd > 0);
     }

@@ -23,7 +23,7 @@ public sealed class AnthropicAdapterTests
         Assert.Equal(gateway.Upstream.ApiKey, sent.Headers["x-api-key"]);
         Assert.Equal("2023-06-01", sent.Headers["anthropic-version"]);
         Assert.False(sent.Headers.ContainsKey("Authorization"));
-        Assert.Equal("claude-sonnet-4-6", sent.Json.GetProperty("model").GetString()); // the alias resolved to the catalog id
+        Assert.Equal("claude-sonnet-5", sent.Json.GetProperty("model").GetString()); // the family alias resolved to the catalog id
         Assert.Equal(64000, sent.Json.GetProperty("max_tokens").GetInt32()); // the model's output limit from the catalog
     }
 

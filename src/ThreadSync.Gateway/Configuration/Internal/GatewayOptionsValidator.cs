@@ -41,6 +41,11 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             }
         }
 
+        if (options.Catalog.Path is { } path && string.IsNullOrWhiteSpace(path))
+        {
+            errors.Add($"{GatewayOptions.SectionName}:Catalog:Path must name a file when set.");
+        }
+
         if (options.DefaultModel is { } model && string.IsNullOrWhiteSpace(model))
         {
             errors.Add($"{GatewayOptions.SectionName}:DefaultModel must name a model when set.");

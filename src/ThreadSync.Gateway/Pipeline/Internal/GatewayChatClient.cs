@@ -6,19 +6,21 @@ namespace ThreadSync.Gateway.Pipeline.Internal;
 
 /// <summary>
 /// The governed pipeline as an <see cref="IChatClient"/>: establishes the request context, plans the route (model and
-/// fallbacks), calls providers through retries, fallbacks and circuit breakers, and prices the usage.
-/// Both the HTTP endpoints and in-process callers come through here, so there is no side door.
+/// fallbacks), calls providers through retries, fallbacks and circuit breakers, and prices the usage — streams
+/// included, however they end. Both the HTTP endpoints and in-process callers come through here, so there is no side door.
 /// </summary>
 internal sealed class GatewayChatClient : IChatClient
 {
     private readonly RoutePlanner _planner;
     private readonly FailoverExecutor _executor;
+    private readonly TimeProvider _timeProvider;
     private readonly ChatClientMetadata _metadata = new("threadsync");
 
-    public GatewayChatClient(RoutePlanner planner, FailoverExecutor executor)
+    public GatewayChatClient(RoutePlanner planner, FailoverExecutor executor, TimeProvider timeProvider)
     {
         _planner = planner;
         _executor = executor;
+        _timeProvider = timeProvider;
     }
 
     public async Task<ChatResponse> GetResponseAsync(
@@ -28,9 +30,10 @@ internal sealed class GatewayChatClient : IChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         var (context, plan, providerOptions) = Prepare(messages, options);
+        var costContext = CostContext.Create(options, _timeProvider.GetUtcNow());
         var response = await _executor.GetResponseAsync(plan, messages, providerOptions, context, cancellationToken).ConfigureAwait(false);
         var model = context.Model!;
-        context.Usage = CostCalculator.Compute(model, response.Usage);
+        context.Usage = CostCalculator.Compute(model, response.Usage, costContext);
         response.ModelId ??= model.Id;
         (response.AdditionalProperties ??= [])[GatewayChatOptionsExtensions.ContextKey] = context;
         return response;
@@ -43,20 +46,38 @@ internal sealed class GatewayChatClient : IChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         var (context, plan, providerOptions) = Prepare(messages, options);
-        await foreach (var update in _executor.GetStreamingResponseAsync(plan, messages, providerOptions, context, cancellationToken).ConfigureAwait(false))
+        var costContext = CostContext.Create(options, _timeProvider.GetUtcNow());
+        var accumulator = new StreamUsageAccumulator(messages, options);
+        var started = false;
+        try
         {
-            var model = context.Model!;
-            update.ModelId ??= model.Id;
-            foreach (var content in update.Contents)
+            await foreach (var update in _executor.GetStreamingResponseAsync(plan, messages, providerOptions, context, cancellationToken).ConfigureAwait(false))
             {
-                if (content is UsageContent usage)
+                started = true;
+                var model = context.Model!;
+                update.ModelId ??= model.Id;
+                accumulator.Observe(update);
+                foreach (var content in update.Contents)
                 {
-                    context.Usage = CostCalculator.Compute(model, usage.Details);
-                    (update.AdditionalProperties ??= [])[GatewayChatOptionsExtensions.ContextKey] = context;
+                    if (content is UsageContent)
+                    {
+                        context.Usage = CostCalculator.Compute(model, accumulator.GetUsage(), costContext);
+                        (update.AdditionalProperties ??= [])[GatewayChatOptionsExtensions.ContextKey] = context;
+                        break;
+                    }
                 }
-            }
 
-            yield return update;
+                yield return update;
+            }
+        }
+        finally
+        {
+            // However the stream ended (finished, broken mid-way, or the client went away), bill what was produced:
+            // the provider's counts where it reported them, estimates for the rest.
+            if (started)
+            {
+                context.Usage = CostCalculator.Compute(context.Model!, accumulator.GetUsage(), costContext);
+            }
         }
     }
 
