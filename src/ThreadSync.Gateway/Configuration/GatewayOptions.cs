@@ -18,4 +18,7 @@ public sealed class GatewayOptions
     /// <summary>Gets or sets the model used when a request names none (<c>ThreadSync:DefaultModel</c>).</summary>
     /// <value>A model id or alias from the catalog, or <see langword="null"/> to require a model on every request.</value>
     public string? DefaultModel { get; set; }
+
+    /// <summary>Gets or sets the automatic routing settings (<c>ThreadSync:Routing</c>).</summary>
+    public RoutingOptions Routing { get; set; } = new();
 }

@@ -27,6 +27,12 @@ public static class GatewayErrorCodes
     /// <summary>The model is known but its provider has no credentials on this gateway.</summary>
     public const string ProviderNotConfigured = "provider_not_configured";
 
+    /// <summary>
+    /// Automatic routing found no model for the request: 400 when no model the caller may use can satisfy its needs
+    /// (capabilities, context size), 503 when some could but none is available right now.
+    /// </summary>
+    public const string NoRoute = "no_route";
+
     /// <summary>The request body is larger than the configured limit.</summary>
     public const string RequestTooLarge = "request_too_large";
 
