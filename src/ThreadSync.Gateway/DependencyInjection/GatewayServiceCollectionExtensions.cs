@@ -11,6 +11,7 @@ using ThreadSync.Gateway.Configuration.Internal;
 using ThreadSync.Gateway.DependencyInjection.Internal;
 using ThreadSync.Gateway.Pipeline.Internal;
 using ThreadSync.Gateway.Providers.Internal;
+using ThreadSync.Gateway.Routing.Internal;
 
 namespace ThreadSync.Gateway;
 
@@ -76,6 +77,7 @@ public static class GatewayServiceCollectionExtensions
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, DefaultModelValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, RoutingOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IModelCatalog>(static _ => ModelCatalog.LoadEmbedded());
@@ -83,6 +85,11 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<ProviderClientRegistry>();
         services.TryAddSingleton<IGatewayModelDirectory, GatewayModelDirectory>();
         services.TryAddSingleton<ModelRouter>();
+        services.TryAddSingleton<ModelLatencyTracker>();
+        services.TryAddSingleton<IModelAvailability, ProviderModelAvailability>();
+        services.TryAddSingleton<RoutingPolicyResolver>();
+        services.TryAddSingleton<LlmRouter>();
+        services.TryAddSingleton<RoutePlanner>();
         services.TryAddSingleton<GatewayChatClient>();
         services.TryAddKeyedSingleton<IChatClient>(ThreadSyncGatewayServiceKeys.ChatClient, static (sp, _) => sp.GetRequiredService<GatewayChatClient>());
         services.TryAddSingleton<IChatClient>(static sp => sp.GetRequiredService<GatewayChatClient>());
