@@ -24,4 +24,7 @@ public sealed class GatewayOptions
 
     /// <summary>Gets or sets how the gateway retries and falls back when a provider fails (<c>ThreadSync:Resilience</c>).</summary>
     public ResilienceOptions Resilience { get; set; } = new();
+
+    /// <summary>Gets or sets the automatic routing settings (<c>ThreadSync:Routing</c>).</summary>
+    public RoutingOptions Routing { get; set; } = new();
 }

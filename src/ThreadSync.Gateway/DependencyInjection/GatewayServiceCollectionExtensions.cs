@@ -12,6 +12,7 @@ using ThreadSync.Gateway.DependencyInjection.Internal;
 using ThreadSync.Gateway.Pipeline.Internal;
 using ThreadSync.Gateway.Providers.Internal;
 using ThreadSync.Gateway.Resilience;
+using ThreadSync.Gateway.Routing.Internal;
 
 namespace ThreadSync.Gateway;
 
@@ -77,6 +78,7 @@ public static class GatewayServiceCollectionExtensions
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, DefaultModelValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, RoutingOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
         // The catalog reloads itself when ThreadSync:Catalog or its file changes; resolved early by the default-model validator, so a bad catalog fails start-up.
@@ -85,9 +87,13 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<IGatewayAuthenticator, ConfiguredKeyAuthenticator>();
         services.TryAddSingleton<ProviderClientRegistry>();
         services.TryAddSingleton<IGatewayModelDirectory, GatewayModelDirectory>();
-        services.TryAddSingleton<ModelRouter>();
-        services.TryAddSingleton<RoutePlanner>();
+        services.TryAddSingleton<ModelLatencyTracker>();
         services.TryAddSingleton<ProviderCircuitBreakers>();
+        services.TryAddSingleton<IModelAvailability, BreakerAwareModelAvailability>();
+        services.TryAddSingleton<RoutingPolicyResolver>();
+        services.TryAddSingleton<LlmRouter>();
+        services.TryAddSingleton<CurrentRoutePlanner>();
+        services.TryAddSingleton<RetiredModelResolver>();
         services.TryAddSingleton<FailoverExecutor>();
         services.TryAddSingleton<GatewayChatClient>();
         services.TryAddKeyedSingleton<IChatClient>(ThreadSyncGatewayServiceKeys.ChatClient, static (sp, _) => sp.GetRequiredService<GatewayChatClient>());

@@ -24,8 +24,17 @@ public static class GatewayErrorCodes
     /// <summary>The requested model is not in the catalog.</summary>
     public const string ModelNotFound = "model_not_found";
 
+    /// <summary>The requested model was retired by its provider and the routing policy refuses it (HTTP 410); the message names the replacement.</summary>
+    public const string ModelRetired = "model_retired";
+
     /// <summary>The model is known but its provider has no credentials on this gateway.</summary>
     public const string ProviderNotConfigured = "provider_not_configured";
+
+    /// <summary>
+    /// Automatic routing found no model for the request: 400 when no model the caller may use can satisfy its needs
+    /// (capabilities, context size), 503 when some could but none is available right now.
+    /// </summary>
+    public const string NoRoute = "no_route";
 
     /// <summary>The request body is larger than the configured limit.</summary>
     public const string RequestTooLarge = "request_too_large";

@@ -54,6 +54,9 @@ public sealed class GatewayRequestContext
     /// <summary>Gets why the model was chosen, in short ASCII (the <c>x-threadsync-route-reason</c> header), once routed.</summary>
     public string? RouteReason { get; internal set; }
 
+    /// <summary>Gets the usage and cost of the router model's call, when an LLM router chose the model (billed to the same caller).</summary>
+    public GatewayUsage? RouterUsage { get; internal set; }
+
     /// <summary>Gets the retired model the caller named when the gateway served its replacement instead.</summary>
     public string? RemappedFrom { get; internal set; }
 

@@ -6,41 +6,52 @@ using Polly.CircuitBreaker;
 using ThreadSync.Gateway.Errors.Internal;
 using ThreadSync.Gateway.Providers.Internal;
 using ThreadSync.Gateway.Resilience;
+using ThreadSync.Gateway.Routing.Internal;
 
 namespace ThreadSync.Gateway.Pipeline.Internal;
 
 /// <summary>
-/// Calls the candidates of a <see cref="RoutePlan"/> in order, retrying and falling back per <see cref="ResilienceOptions"/>,
+/// Calls the candidates of a <see cref="RouteDecision"/> in order, retrying and falling back per <see cref="ResilienceOptions"/>,
 /// through each provider's circuit breaker. A stream falls back only before its first token: until then nothing has
 /// reached the client, afterwards a failure ends the stream with an error.
 /// </summary>
 internal sealed class FailoverExecutor
 {
     private readonly ResilienceOptions _settings;
+    private readonly ProviderClientRegistry _providers;
     private readonly ProviderCircuitBreakers _breakers;
+    private readonly ModelLatencyTracker _latency;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    public FailoverExecutor(IOptions<GatewayOptions> options, ProviderCircuitBreakers breakers, TimeProvider time, ILogger<FailoverExecutor> logger)
+    public FailoverExecutor(
+        IOptions<GatewayOptions> options,
+        ProviderClientRegistry providers,
+        ProviderCircuitBreakers breakers,
+        ModelLatencyTracker latency,
+        TimeProvider time,
+        ILogger<FailoverExecutor> logger)
     {
         _settings = options.Value.Resilience;
+        _providers = providers;
         _breakers = breakers;
+        _latency = latency;
         _time = time;
         _logger = logger;
     }
 
     public async Task<ChatResponse> GetResponseAsync(
-        RoutePlan plan,
+        RouteDecision decision,
         IEnumerable<ChatMessage> messages,
         ChatOptions options,
         GatewayRequestContext context,
         CancellationToken cancellationToken)
     {
-        var run = new FailoverRun(plan, _settings, _breakers, _time, context);
+        var run = new FailoverRun(decision, _providers, _settings, _breakers, _time, context);
         while (run.TryBegin(out var wait))
         {
             await WaitAsync(wait, cancellationToken).ConfigureAwait(false);
-            var candidate = run.Current;
+            var candidate = new RouteCandidate(run.Current, run.Client);
             options.ModelId = candidate.Model.Id;
             run.Started();
             try
@@ -50,6 +61,7 @@ internal sealed class FailoverExecutor
                     .ExecuteAsync(static (call, token) => call.GetResponseAsync(token), call, cancellationToken)
                     .ConfigureAwait(false);
                 run.Succeeded();
+                _latency.Record(candidate.Model, run.Elapsed);
                 return response;
             }
             catch (ProviderException ex)
@@ -68,13 +80,13 @@ internal sealed class FailoverExecutor
     }
 
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-        RoutePlan plan,
+        RouteDecision decision,
         IEnumerable<ChatMessage> messages,
         ChatOptions options,
         GatewayRequestContext context,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var run = new FailoverRun(plan, _settings, _breakers, _time, context);
+        var run = new FailoverRun(decision, _providers, _settings, _breakers, _time, context);
         StreamStart? start = null;
         while (start is null)
         {
@@ -84,7 +96,7 @@ internal sealed class FailoverExecutor
             }
 
             await WaitAsync(wait, cancellationToken).ConfigureAwait(false);
-            var candidate = run.Current;
+            var candidate = new RouteCandidate(run.Current, run.Client);
             options.ModelId = candidate.Model.Id;
             run.Started();
             try
@@ -107,7 +119,10 @@ internal sealed class FailoverExecutor
         }
 
         run.Succeeded();
-        var model = run.Current.Model;
+        var model = run.Current;
+
+        // Time to first token is what a streaming caller waits for, so that is the latency the router learns.
+        _latency.Record(model, run.Elapsed);
         await using var stream = start.ConfigureAwait(false);
         foreach (var update in start.FirstUpdates)
         {
@@ -165,6 +180,9 @@ internal sealed class FailoverExecutor
             failure.Kind.ToString(),
             failure.StatusCode,
             (long)elapsed.TotalMilliseconds);
+
+    /// <summary>A model and the client of its provider.</summary>
+    private readonly record struct RouteCandidate(ModelDescriptor Model, IChatClient Client);
 
     /// <summary>One upstream call, bounded by what is left of the request's time budget.</summary>
     private sealed class Call(FailoverExecutor owner, RouteCandidate candidate, IEnumerable<ChatMessage> messages, ChatOptions options, TimeSpan remaining)

@@ -1,6 +1,8 @@
+using Microsoft.Extensions.AI;
 using ThreadSync.Gateway.Errors.Internal;
 using ThreadSync.Gateway.Providers.Internal;
 using ThreadSync.Gateway.Resilience;
+using ThreadSync.Gateway.Routing.Internal;
 
 namespace ThreadSync.Gateway.Pipeline.Internal;
 
@@ -10,7 +12,9 @@ namespace ThreadSync.Gateway.Pipeline.Internal;
 /// </summary>
 internal sealed class FailoverRun
 {
-    private readonly RoutePlan _plan;
+    private readonly RouteDecision _decision;
+    private readonly IReadOnlyList<ModelDescriptor> _candidates;
+    private readonly ProviderClientRegistry _providers;
     private readonly ResilienceOptions _settings;
     private readonly ProviderCircuitBreakers _breakers;
     private readonly TimeProvider _time;
@@ -24,10 +28,13 @@ internal sealed class FailoverRun
     private int _excludedProviders;
     private long _attemptStarted;
     private GatewayException? _lastError;
+    private IChatClient? _client;
 
-    public FailoverRun(RoutePlan plan, ResilienceOptions settings, ProviderCircuitBreakers breakers, TimeProvider time, GatewayRequestContext context)
+    public FailoverRun(in RouteDecision decision, ProviderClientRegistry providers, ResilienceOptions settings, ProviderCircuitBreakers breakers, TimeProvider time, GatewayRequestContext context)
     {
-        _plan = plan;
+        _decision = decision;
+        _candidates = decision.Candidates;
+        _providers = providers;
         _settings = settings;
         _breakers = breakers;
         _time = time;
@@ -35,8 +42,11 @@ internal sealed class FailoverRun
         _deadline = time.GetTimestamp() + (long)(settings.RequestTimeout.TotalSeconds * time.TimestampFrequency);
     }
 
-    /// <summary>Gets the candidate of the current attempt.</summary>
-    public RouteCandidate Current => _plan.Candidates[_index];
+    /// <summary>Gets the model of the current attempt.</summary>
+    public ModelDescriptor Current => _candidates[_index];
+
+    /// <summary>Gets the provider client of the current attempt.</summary>
+    public IChatClient Client => _client!;
 
     /// <summary>Gets the time left in the request's budget.</summary>
     public TimeSpan Remaining
@@ -89,17 +99,17 @@ internal sealed class FailoverRun
     /// <exception cref="GatewayException">The failure is the request's fault; no retry or fallback can help.</exception>
     public void Failed(ProviderException failure)
     {
-        var candidate = Current;
-        var error = UpstreamErrorMapper.Map(failure, candidate.Model.Id);
+        var model = Current;
+        var error = UpstreamErrorMapper.Map(failure, model.Id);
         _lastError = error;
-        _context.AddFailedAttempt(new GatewayAttempt(candidate.Model.Id, candidate.Model.Provider, error.Code, Elapsed));
+        _context.AddFailedAttempt(new GatewayAttempt(model.Id, model.Provider, error.Code, Elapsed));
 
         switch (FailureClassifier.Classify(failure))
         {
             case FailureDisposition.FailRequest:
                 throw error;
             case FailureDisposition.NextProvider:
-                _excludedProviders |= 1 << (int)candidate.Model.Provider;
+                _excludedProviders |= 1 << (int)model.Provider;
                 break;
             case FailureDisposition.Retry when _retriesOfCurrent < _settings.MaxRetriesPerModel:
                 var wait = failure.RetryAfter ?? Backoff(_retriesOfCurrent);
@@ -118,27 +128,27 @@ internal sealed class FailoverRun
     public void RejectedByBreaker()
     {
         _calls--;
-        var candidate = Current;
-        _context.AddFailedAttempt(new GatewayAttempt(candidate.Model.Id, candidate.Model.Provider, GatewayAttempt.CircuitOpen, TimeSpan.Zero));
+        var model = Current;
+        _context.AddFailedAttempt(new GatewayAttempt(model.Id, model.Provider, GatewayAttempt.CircuitOpen, TimeSpan.Zero));
     }
 
     /// <summary>Records the attempt that served the request on the request context.</summary>
     public void Succeeded()
     {
-        var model = Current.Model;
+        var model = Current;
         _context.Model = model;
         _context.Provider = model.Provider;
-        _context.RemappedFrom = _plan.RemappedFrom;
         if (_index == 0)
         {
-            _context.RouteMethod = _plan.Method;
-            _context.RouteReason = _plan.Reason;
+            // Served by the routed model itself, possibly after retries of it.
+            _context.RouteMethod = _decision.Method;
+            _context.RouteReason = _context.RemappedFrom is { } retired ? $"{_decision.Reason}; retired {retired} remapped to {model.Id}" : _decision.Reason;
             return;
         }
 
         var first = _context.FailedAttempts[0];
         _context.RouteMethod = RouteMethod.Fallback;
-        _context.RouteReason = $"fallback: {first.ModelId} {first.Outcome} -> {model.Id}; {_plan.Method}: {_plan.Reason}";
+        _context.RouteReason = $"fallback: {first.ModelId} {first.Outcome} -> {model.Id}; {_decision.Method}: {_decision.Reason}";
     }
 
     /// <summary>The error to report when every attempt failed or was skipped.</summary>
@@ -151,11 +161,12 @@ internal sealed class FailoverRun
 
     private bool MoveToNextCandidate()
     {
-        while (++_index < _plan.Candidates.Count)
+        while (++_index < _candidates.Count)
         {
-            var model = Current.Model;
-            if ((_excludedProviders & (1 << (int)model.Provider)) != 0)
+            var model = Current;
+            if ((_excludedProviders & (1 << (int)model.Provider)) != 0 || !_providers.TryGet(model.Provider, out _client))
             {
+                // Another model of a provider whose account failed, or a fallback whose provider is not configured here.
                 continue;
             }
 

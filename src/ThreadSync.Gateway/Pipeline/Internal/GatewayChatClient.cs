@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
+using ThreadSync.Gateway.Providers.Internal;
+using ThreadSync.Gateway.Routing.Internal;
 using ThreadSync.Gateway.Usage;
 
 namespace ThreadSync.Gateway.Pipeline.Internal;
@@ -11,14 +13,26 @@ namespace ThreadSync.Gateway.Pipeline.Internal;
 /// </summary>
 internal sealed class GatewayChatClient : IChatClient
 {
-    private readonly RoutePlanner _planner;
+    /// <summary>The model name that asks the gateway to choose, as <c>auto_route: true</c> does.</summary>
+    public const string AutoModel = "auto";
+
+    private readonly CurrentRoutePlanner _planners;
+    private readonly RetiredModelResolver _retired;
+    private readonly ProviderClientRegistry _providers;
     private readonly FailoverExecutor _executor;
     private readonly TimeProvider _timeProvider;
     private readonly ChatClientMetadata _metadata = new("threadsync");
 
-    public GatewayChatClient(RoutePlanner planner, FailoverExecutor executor, TimeProvider timeProvider)
+    public GatewayChatClient(
+        CurrentRoutePlanner planners,
+        RetiredModelResolver retired,
+        ProviderClientRegistry providers,
+        FailoverExecutor executor,
+        TimeProvider timeProvider)
     {
-        _planner = planner;
+        _planners = planners;
+        _retired = retired;
+        _providers = providers;
         _executor = executor;
         _timeProvider = timeProvider;
     }
@@ -29,9 +43,9 @@ internal sealed class GatewayChatClient : IChatClient
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var (context, plan, providerOptions) = Prepare(messages, options);
         var costContext = CostContext.Create(options, _timeProvider.GetUtcNow());
-        var response = await _executor.GetResponseAsync(plan, messages, providerOptions, context, cancellationToken).ConfigureAwait(false);
+        var (context, decision, providerOptions) = await PrepareAsync(messages, options, costContext, cancellationToken).ConfigureAwait(false);
+        var response = await _executor.GetResponseAsync(decision, messages, providerOptions, context, cancellationToken).ConfigureAwait(false);
         var model = context.Model!;
         context.Usage = CostCalculator.Compute(model, response.Usage, costContext);
         response.ModelId ??= model.Id;
@@ -45,13 +59,13 @@ internal sealed class GatewayChatClient : IChatClient
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var (context, plan, providerOptions) = Prepare(messages, options);
         var costContext = CostContext.Create(options, _timeProvider.GetUtcNow());
+        var (context, decision, providerOptions) = await PrepareAsync(messages, options, costContext, cancellationToken).ConfigureAwait(false);
         var accumulator = new StreamUsageAccumulator(messages, options);
         var started = false;
         try
         {
-            await foreach (var update in _executor.GetStreamingResponseAsync(plan, messages, providerOptions, context, cancellationToken).ConfigureAwait(false))
+            await foreach (var update in _executor.GetStreamingResponseAsync(decision, messages, providerOptions, context, cancellationToken).ConfigureAwait(false))
             {
                 started = true;
                 var model = context.Model!;
@@ -95,17 +109,49 @@ internal sealed class GatewayChatClient : IChatClient
         // Provider clients are owned by the provider registry, a DI singleton.
     }
 
-    private (GatewayRequestContext Context, RoutePlan Plan, ChatOptions ProviderOptions) Prepare(IEnumerable<ChatMessage> messages, ChatOptions? options)
+    private async ValueTask<(GatewayRequestContext Context, RouteDecision Decision, ChatOptions ProviderOptions)> PrepareAsync(
+        IEnumerable<ChatMessage> messages,
+        ChatOptions? options,
+        CostContext costContext,
+        CancellationToken cancellationToken)
     {
         if (!options.TryGetGatewayContext(out var context))
         {
             context = new GatewayRequestContext(GatewayCaller.InProcess);
         }
 
-        var plan = _planner.Plan(messages, options, context);
+        var planner = _planners.Planner;
+        var policy = planner.PolicyFor(context.Caller.OrgId);
+        var model = options?.ModelId;
+        RouteDecision decision;
+        if (context.AutoRoute || string.Equals(model, AutoModel, StringComparison.OrdinalIgnoreCase))
+        {
+            IChatClient? routerClient = null;
+            if (policy.RouterModel is { } router)
+            {
+                _providers.TryGet(router.Provider, out routerClient);
+            }
+
+            decision = await planner.DecideAutoAsync(messages, options, policy, routerClient, isAllowed: null, cancellationToken).ConfigureAwait(false);
+            if (decision.RouterModel is { } routerModel && decision.RouterUsage is { } routerUsage)
+            {
+                // The router call is the caller's too: it is priced and kept for billing beside the answer's own usage.
+                context.RouterUsage = CostCalculator.Compute(routerModel, routerUsage, costContext);
+            }
+        }
+        else if (string.IsNullOrWhiteSpace(model))
+        {
+            decision = planner.DecideDefault();
+        }
+        else
+        {
+            var name = _retired.Resolve(model, policy.RetiredModels, out var remappedFrom);
+            decision = planner.DecidePinned(name);
+            context.RemappedFrom = remappedFrom;
+        }
 
         // Each attempt sets the catalog id of its model on this copy; the caller's options object is left untouched.
         var providerOptions = options?.Clone() ?? new ChatOptions();
-        return (context, plan, providerOptions);
+        return (context, decision, providerOptions);
     }
 }
