@@ -67,12 +67,12 @@ public sealed class FailoverServer : IAsyncDisposable
         return new FailoverServer(upstreams, await ServerUnderTest.StartServerAsync(all));
     }
 
-    public async Task<HttpResponseMessage> PostAsync(string path, string body)
+    public async Task<HttpResponseMessage> PostAsync(string path, string body, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseUrl, path)) { Content = new StringContent(body, Encoding.UTF8) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ServerUnderTest.ClientKey);
-        return await Http.SendAsync(request, TestContext.Current.CancellationToken);
+        return await Http.SendAsync(request, completion, TestContext.Current.CancellationToken);
     }
 
     public async ValueTask DisposeAsync()

@@ -46,7 +46,7 @@ public sealed class LlmChatHttpTests(ServerUnderTest server) : IClassFixture<Ser
     public async Task Post_SystemOptionsAndImage_ReachTheUpstream()
     {
         var body = """
-            {"model":"gpt-4o","system":"Be brief.","max_tokens":64,"temperature":0.25,"stop":["END"],"auto_route":true,
+            {"model":"gpt-4o","system":"Be brief.","max_tokens":64,"temperature":0.25,"stop":["END"],
              "messages":[{"role":"user","content":[{"type":"text","text":"What is this?"},{"type":"image","data":"iVBORw0KGgo=","media_type":"image/png"},{"type":"image","url":"https://example.com/cat.jpg"}]}]}
             """;
 

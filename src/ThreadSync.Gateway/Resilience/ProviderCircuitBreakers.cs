@@ -13,13 +13,17 @@ internal sealed class ProviderCircuitBreakers
 {
     private readonly ResiliencePipeline[] _pipelines;
     private readonly CircuitBreakerStateProvider?[] _states;
+    private readonly long[] _openUntil;
+    private readonly TimeProvider _time;
 
     public ProviderCircuitBreakers(IOptions<GatewayOptions> options, TimeProvider timeProvider)
     {
+        _time = timeProvider;
         var settings = options.Value.Resilience.CircuitBreaker;
         var providers = Enum.GetValues<GatewayProvider>();
         _pipelines = new ResiliencePipeline[providers.Length];
         _states = new CircuitBreakerStateProvider?[providers.Length];
+        _openUntil = new long[providers.Length];
         foreach (var provider in providers)
         {
             if (!settings.Enabled)
@@ -38,15 +42,30 @@ internal sealed class ProviderCircuitBreakers
                     SamplingDuration = settings.SamplingDuration,
                     BreakDuration = settings.BreakDuration,
                     StateProvider = state,
+                    OnOpened = args =>
+                    {
+                        // Polly moves to half-open only when a call is attempted; remember when that becomes possible,
+                        // so routing offers the provider again for the probe.
+                        var until = timeProvider.GetTimestamp() + (long)(args.BreakDuration.TotalSeconds * timeProvider.TimestampFrequency);
+                        Volatile.Write(ref _openUntil[(int)provider], until);
+                        return default;
+                    },
                     ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Exception is ProviderException failure && IsProviderFault(failure)),
                 })
                 .Build();
         }
     }
 
-    /// <summary>Gets a value indicating whether the provider's breaker is open (the provider is out of routing).</summary>
-    public bool IsOpen(GatewayProvider provider) =>
-        _states[(int)provider]?.CircuitState is CircuitState.Open or CircuitState.Isolated;
+    /// <summary>
+    /// Gets a value indicating whether the provider's breaker is open and its break not yet over (the provider is out of
+    /// routing). Once the break is over the provider is offered again, and the next call is Polly's half-open probe.
+    /// </summary>
+    public bool IsOpen(GatewayProvider provider) => _states[(int)provider]?.CircuitState switch
+    {
+        CircuitState.Isolated => true,
+        CircuitState.Open => _time.GetTimestamp() < Volatile.Read(ref _openUntil[(int)provider]),
+        _ => false,
+    };
 
     /// <summary>Gets the breaker state of a provider, for health reporting.</summary>
     public CircuitState StateOf(GatewayProvider provider) => _states[(int)provider]?.CircuitState ?? CircuitState.Closed;

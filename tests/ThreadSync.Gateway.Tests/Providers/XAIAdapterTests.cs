@@ -54,14 +54,32 @@ public sealed class XAIAdapterTests
     }
 
     [Fact]
-    public async Task GetResponse_RetiredModelUpstream404_IsModelNotFound()
+    public async Task GetResponse_RetiredModel_IsServedByItsReplacement()
     {
         await using var gateway = await GatewayUnderTest.StartAsync(FakeProviderKind.XAI);
+        var context = new GatewayRequestContext(GatewayCaller.InProcess);
+
+        var response = await gateway.Chat.GetResponseAsync("hi", new ChatOptions { ModelId = "grok-3" }.WithGatewayContext(context), Ct);
+
+        Assert.Equal("grok-4.3", gateway.Upstream.LastRequest.Json.GetProperty("model").GetString());
+        Assert.Equal("grok-4.3", response.ModelId);
+        Assert.Equal("grok-3", context.RemappedFrom);
+        Assert.Equal(RouteMethod.Pinned, context.RouteMethod);
+        Assert.Contains("retired grok-3 remapped to grok-4.3", context.RouteReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetResponse_RetiredModel_UnderRefusePolicy_Is410NamingTheReplacement()
+    {
+        await using var gateway = await GatewayUnderTest.StartAsync(FakeProviderKind.XAI, o => o.Routing.RetiredModels = RetiredModelHandling.Refuse);
 
         var error = await Assert.ThrowsAsync<GatewayException>(() => gateway.Chat.GetResponseAsync("hi", new ChatOptions { ModelId = "grok-3" }, Ct));
 
-        Assert.Equal(404, error.StatusCode);
-        Assert.Equal(GatewayErrorCodes.ModelNotFound, error.Code);
+        Assert.Equal(410, error.StatusCode);
+        Assert.Equal(GatewayErrorCodes.ModelRetired, error.Code);
+        Assert.Contains("grok-4.3", error.Message, StringComparison.Ordinal);
+        Assert.Equal("model", error.Param);
+        Assert.Equal(0, gateway.Upstream.RequestCount);
     }
 
     [Fact]

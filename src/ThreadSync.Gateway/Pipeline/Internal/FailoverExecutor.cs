@@ -244,7 +244,10 @@ internal sealed class FailoverExecutor
             }
         }
 
-        /// <summary>Gets a value indicating whether an update carries anything a client would see: content, usage or a finish.</summary>
+        /// <summary>
+        /// Gets a value indicating whether an update carries something the model generated: text, reasoning, a tool call or
+        /// a finish. Usage alone does not count (Anthropic reports input tokens before generating anything).
+        /// </summary>
         private static bool IsFirstToken(ChatResponseUpdate update)
         {
             if (update.FinishReason is not null)
@@ -255,7 +258,7 @@ internal sealed class FailoverExecutor
             var contents = update.Contents;
             for (var i = 0; i < contents.Count; i++)
             {
-                if (contents[i] is not TextContent { Text.Length: 0 })
+                if (contents[i] is not (TextContent { Text.Length: 0 } or UsageContent))
                 {
                     return true;
                 }
