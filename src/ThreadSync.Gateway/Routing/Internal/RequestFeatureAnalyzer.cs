@@ -27,7 +27,7 @@ internal static class RequestFeatureAnalyzer
     public const int ScanWindowChars = 8 * 1024;
 
     /// <summary>How many characters of each system message are scanned for code and JSON hints.</summary>
-    public const int SystemScanChars = 2 * 1024;
+    public const int SystemScanChars = 1024;
 
     private const RequestSignals SystemCategories = RequestSignals.Code | RequestSignals.Json;
 
@@ -71,7 +71,7 @@ internal static class RequestFeatureAnalyzer
             {
                 if (contents[i] is TextContent { Text: { Length: > 0 } text })
                 {
-                    signals |= ScanUserText(text, currentYear, ref state.Scores);
+                    ScanUserText(text, currentYear, ref state.Scores);
                 }
             }
         }
@@ -102,39 +102,6 @@ internal static class RequestFeatureAnalyzer
 
         var requested = options?.MaxOutputTokens is int max && max > 0 ? max : 0;
         return new RequestFeatures(signals, estimated, requested, state.Scores.Code, state.Scores.Search, state.Scores.Reasoning, state.Scores.Fast, state.Images);
-    }
-
-    /// <summary>Finds a standalone year between <paramref name="minYear"/> and <paramref name="maxYear"/> (both 20xx) in the text.</summary>
-    internal static bool ContainsYear(ReadOnlySpan<char> text, int minYear, int maxYear)
-    {
-        var offset = 0;
-        while (offset < text.Length)
-        {
-            var found = text[offset..].IndexOf("20", StringComparison.Ordinal);
-            if (found < 0)
-            {
-                return false;
-            }
-
-            var position = offset + found;
-            offset = position + 1;
-            if (position + 4 > text.Length
-                || !char.IsAsciiDigit(text[position + 2])
-                || !char.IsAsciiDigit(text[position + 3])
-                || (position > 0 && char.IsAsciiLetterOrDigit(text[position - 1]))
-                || (position + 4 < text.Length && char.IsAsciiLetterOrDigit(text[position + 4])))
-            {
-                continue;
-            }
-
-            var year = 2000 + ((text[position + 2] - '0') * 10) + (text[position + 3] - '0');
-            if (year >= minYear && year <= maxYear)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static void Visit(ChatMessage message, ref Accumulator state)
@@ -186,32 +153,22 @@ internal static class RequestFeatureAnalyzer
         }
     }
 
-    private static RequestSignals ScanUserText(string text, int currentYear, ref SignalScores scores)
+    private static void ScanUserText(string text, int currentYear, ref SignalScores scores)
     {
-        var signals = RequestSignals.None;
         var span = text.AsSpan();
         if (span.Length <= 2 * ScanWindowChars)
         {
-            ScanWindow(span, currentYear, ref scores, ref signals);
+            ScanWindow(span, currentYear, ref scores);
         }
         else
         {
-            ScanWindow(span[..ScanWindowChars], currentYear, ref scores, ref signals);
-            ScanWindow(span[^ScanWindowChars..], currentYear, ref scores, ref signals);
-        }
-
-        return signals;
-    }
-
-    private static void ScanWindow(ReadOnlySpan<char> window, int currentYear, ref SignalScores scores, ref RequestSignals signals)
-    {
-        RoutingKeywords.Matcher.Scan(window, RequestSignals.TextCategories, ref scores);
-        if (currentYear > 2000 && ContainsYear(window, currentYear - 1, currentYear))
-        {
-            scores.Add(RequestSignals.Search, 1);
-            signals |= RequestSignals.Search;
+            ScanWindow(span[..ScanWindowChars], currentYear, ref scores);
+            ScanWindow(span[^ScanWindowChars..], currentYear, ref scores);
         }
     }
+
+    private static void ScanWindow(ReadOnlySpan<char> window, int currentYear, ref SignalScores scores) =>
+        RoutingKeywords.Matcher.Scan(window, RequestSignals.TextCategories, ref scores, currentYear - 1, currentYear > 2000 ? currentYear : 0);
 
     [StructLayout(LayoutKind.Auto)]
     private struct Accumulator

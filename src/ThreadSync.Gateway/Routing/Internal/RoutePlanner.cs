@@ -236,6 +236,12 @@ internal sealed class RoutePlanner
         var someFit = false;
         for (var i = 0; i < pool.Length; i++)
         {
+            // Later tiers rank after earlier ones: once the decision is full, the rest of the pool cannot get in.
+            if (count >= MaxCandidates && (strategy == RoutingStrategy.Balanced || pool[i].Tier > pool[picked[count - 1]].Tier))
+            {
+                break;
+            }
+
             var model = pool[i].Model;
             if (!Fits(model, needs, minContext, requested) || (isAllowed is not null && !isAllowed(model)))
             {

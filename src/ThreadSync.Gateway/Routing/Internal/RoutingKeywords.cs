@@ -2,8 +2,8 @@ namespace ThreadSync.Gateway.Routing.Internal;
 
 /// <summary>
 /// The built-in keywords of each text category. Matched case-insensitively as whole words; a trailing <c>*</c> makes a
-/// prefix (<c>compil*</c>: compile, compiler, compilation). Weights: 3 for unmistakable evidence (a code fence, a
-/// Python traceback), 2 for strong, 1 for ordinary words.
+/// prefix (<c>compil*</c>: compile, compiler, compilation). Weights: 3 for unmistakable evidence (a Python traceback;
+/// the matcher adds 3 for a code fence), 2 for strong, 1 for ordinary words.
 /// </summary>
 internal static class RoutingKeywords
 {
@@ -12,7 +12,7 @@ internal static class RoutingKeywords
         "Exception in thread", "NullReferenceException", "NullPointerException",
         "IndexError", "KeyError", "TypeError", "ValueError", "SyntaxError", "ReferenceError", "AttributeError",
         "ImportError", "ModuleNotFoundError", "segmentation fault", "segfault", "core dumped", "panic:",
-        "undefined reference", "stack trace", "stacktrace", "npm ERR!", "#include", "console.log", "printf",
+        "undefined reference", "stack trace", "stacktrace", "npm ERR!", "include <", "console.log", "printf",
         "public static", "System.out.println",
     ];
 
@@ -20,7 +20,7 @@ internal static class RoutingKeywords
     [
         "code", "coding", "function", "functions", "compil*", "regex*", "regular expression*", "sql", "select * from",
         "debug*", "bug", "bugs", "refactor*", "unit test*", "python", "javascript", "typescript", "java", "c#", "c++",
-        "golang", "rust", "kotlin", "ruby", "php", "html", "css", "react", "node.js", "nodejs", ".net", "dotnet", "linq",
+        "golang", "rust", "kotlin", "ruby", "php", "html", "css", "react", "node.js", "nodejs", "asp.net", "dotnet", "linq",
         "async", "await", "lambda", "api", "apis", "endpoint", "script", "bash", "shell script", "powershell",
         "dockerfile", "docker", "kubernetes", "git", "github", "npm", "pip install", "variable*", "recursion",
         "recursive", "algorithm*", "implement*", "programming", "snippet", "exception", "null pointer", "syntax error",
@@ -62,7 +62,6 @@ internal static class RoutingKeywords
 
     private static IEnumerable<(string, RequestSignals, int)> All()
     {
-        yield return ("```", RequestSignals.Code, 3);
         yield return ("Traceback (most recent call last)", RequestSignals.Code, 3);
         foreach (var keyword in StrongCode)
         {
