@@ -7,8 +7,8 @@ using ThreadSync.Gateway.Usage;
 namespace ThreadSync.Benchmarks;
 
 /// <summary>
-/// Pricing one response's usage. Calls <c>CostCalculator.Compute(model, usage)</c> as it is today; if its signature
-/// changes, only <see cref="Compute"/> and <see cref="Compute_WithCacheCounts"/> need adapting.
+/// Pricing one response's usage, as the pipeline does after every call (<c>CostCalculator.Compute</c> with the
+/// request's cost context: price date and search context size).
 /// </summary>
 [MemoryDiagnoser]
 public class CostBenchmark
@@ -16,12 +16,14 @@ public class CostBenchmark
     private ModelDescriptor _model = null!;
     private UsageDetails _usage = null!;
     private UsageDetails _usageWithCache = null!;
+    private CostContext _context;
 
     [GlobalSetup]
     public void GlobalSetup()
     {
         ModelCatalog.LoadEmbedded().TryResolve("claude-sonnet-4-6", out var model);
         _model = model!;
+        _context = CostContext.Create(null, DateTimeOffset.UtcNow);
         _usage = new UsageDetails { InputTokenCount = 1_850, OutputTokenCount = 420, TotalTokenCount = 2_270 };
         _usageWithCache = new UsageDetails
         {
@@ -33,8 +35,8 @@ public class CostBenchmark
     }
 
     [Benchmark(Baseline = true)]
-    public decimal Compute() => CostCalculator.Compute(_model, _usage).CostUsd;
+    public decimal Compute() => CostCalculator.Compute(_model, _usage, _context).CostUsd;
 
     [Benchmark]
-    public decimal Compute_WithCacheCounts() => CostCalculator.Compute(_model, _usageWithCache).CostUsd;
+    public decimal Compute_WithCacheCounts() => CostCalculator.Compute(_model, _usageWithCache, _context).CostUsd;
 }
