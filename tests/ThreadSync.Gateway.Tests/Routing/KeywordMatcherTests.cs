@@ -1,0 +1,119 @@
+using System.Text.RegularExpressions;
+using ThreadSync.Gateway.Routing.Internal;
+
+namespace ThreadSync.Gateway.Tests.Routing;
+
+public sealed class KeywordMatcherTests
+{
+    private static readonly (string Keyword, RequestSignals Category, int Weight)[] Keywords =
+    [
+        ("prove", RequestSignals.Reasoning, 1),
+        ("step by step", RequestSignals.Reasoning, 1),
+        ("compil*", RequestSignals.Code, 1),
+        ("c#", RequestSignals.Code, 1),
+        ("sql", RequestSignals.Code, 1),
+        ("news", RequestSignals.Search, 1),
+        ("this week", RequestSignals.Search, 1),
+        ("quick", RequestSignals.Fast, 1),
+        ("tl;dr", RequestSignals.Fast, 1),
+        ("json", RequestSignals.Json, 1),
+    ];
+
+    private static readonly KeywordMatcher Matcher = new(Keywords);
+
+    private static SignalScores Scan(string text, int minYear = 0, int maxYear = 0)
+    {
+        var scores = default(SignalScores);
+        Matcher.Scan(text, RequestSignals.TextCategories, ref scores, minYear, maxYear);
+        return scores;
+    }
+
+    [Theory]
+    [InlineData("prove it", 1)]
+    [InlineData("PROVE it", 1)]
+    [InlineData("please prove.", 1)]
+    [InlineData("(prove)", 1)]
+    [InlineData("improve it", 0)]
+    [InlineData("proven results", 0)]
+    [InlineData("prove_it", 0)]
+    [InlineData("éprove it", 0)]
+    [InlineData("Step By Step", 1)]
+    public void Scan_MatchesWholeWordsCaseInsensitively(string text, int expected) =>
+        Assert.Equal(expected, Scan(text).Reasoning);
+
+    [Theory]
+    [InlineData("compile it", 1)]
+    [InlineData("the compiler says", 1)]
+    [InlineData("compilation failed", 1)]
+    [InlineData("a recompile", 0)]
+    [InlineData("in C# please", 1)]
+    [InlineData("c#", 1)]
+    [InlineData("mysql or sql?", 1)]
+    public void Scan_PrefixAndPunctuationKeywords(string text, int expected) =>
+        Assert.Equal(expected, Scan(text).Code);
+
+    [Theory]
+    [InlineData("quick", 1)]
+    [InlineData("quicksort", 0)]
+    [InlineData("TL;DR", 1)]
+    [InlineData("a quick, quick reply", 2)]
+    public void Scan_CountsEachOccurrence(string text, int expected) =>
+        Assert.Equal(expected, Scan(text).Fast);
+
+    [Theory]
+    [InlineData("```\ncode\n```", 3)]
+    [InlineData("inline `code` only", 0)]
+    [InlineData("`a` then ```js", 3)]
+    public void Scan_CodeFenceCountsThreeOnce(string text, int expected) =>
+        Assert.Equal(expected, Scan(text).Code);
+
+    [Theory]
+    [InlineData("in 2026", 1)]
+    [InlineData("2025 results", 1)]
+    [InlineData("in 2024", 0)]
+    [InlineData("in 2027", 0)]
+    [InlineData("id 120261", 0)]
+    [InlineData("v2026b", 0)]
+    [InlineData("2026 and 2025", 1)]
+    public void Scan_RecentYearCountsOnceTowardsSearch(string text, int expected) =>
+        Assert.Equal(expected, Scan(text, 2025, 2026).Search);
+
+    [Fact]
+    public void Scan_AgreesWithAReferenceMatcher_OnRandomTexts_OfEveryLength()
+    {
+        // Exercises the SIMD loops, their block boundaries and the scalar tail against a regex reference.
+        var random = new Random(12345);
+        string[] pieces = ["prove", "improve", "news", "newsletter", "SQL", "mysql", "this week", "this", "week", "quick", "quickly", "c#", "tl;dr", "json", "compile", "compiler", "step by step", " ", " ", ". ", "\n", "_", "é", "x", "42"];
+        for (var length = 0; length < 400; length++)
+        {
+            var builder = new System.Text.StringBuilder();
+            while (builder.Length < length)
+            {
+                builder.Append(pieces[random.Next(pieces.Length)]);
+            }
+
+            var text = builder.ToString(0, length);
+            var actual = Scan(text);
+            var expected = Reference(text);
+            Assert.True(
+                (expected.Code, expected.Search, expected.Reasoning, expected.Fast, expected.Json) == (actual.Code, actual.Search, actual.Reasoning, actual.Fast, actual.Json),
+                $"length {length}: '{text}' expected {expected.Code}/{expected.Search}/{expected.Reasoning}/{expected.Fast}/{expected.Json}, got {actual.Code}/{actual.Search}/{actual.Reasoning}/{actual.Fast}/{actual.Json}");
+        }
+    }
+
+    private static SignalScores Reference(string text)
+    {
+        var scores = default(SignalScores);
+        foreach (var (keyword, category, weight) in Keywords)
+        {
+            var prefix = keyword.EndsWith('*');
+            var value = Regex.Escape(prefix ? keyword[..^1] : keyword);
+            var end = prefix || !char.IsLetterOrDigit(keyword[^1]) ? string.Empty : @"(?![\p{L}\p{N}_])";
+            var pattern = @"(?<![\p{L}\p{N}_])" + value + end;
+            var count = Regex.Matches(text, pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant).Count;
+            scores.Add(category, count * weight);
+        }
+
+        return scores;
+    }
+}
