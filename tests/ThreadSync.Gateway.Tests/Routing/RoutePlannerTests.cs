@@ -405,8 +405,8 @@ public sealed class RoutePlannerTests
         var decision = RoutingTestCatalog.Planner(defaultModel: "fast-b").DecideDefault();
 
         Assert.Equal("fast-b", decision.Model.Id);
-        Assert.Equal(RouteMethod.Default, decision.Method);
-        Assert.Equal("default", decision.Reason);
+        Assert.Equal(RouteMethod.Pinned, decision.Method);
+        Assert.Equal("default_model", decision.Reason);
         var error = Assert.Throws<GatewayException>(() => RoutingTestCatalog.Planner().DecideDefault());
         Assert.Equal(GatewayErrorCodes.MissingParameter, error.Code);
     }
