@@ -116,9 +116,10 @@ public sealed class RoutingOptionsValidationTests
             ["ThreadSync:Routing:Orgs:acme:Strategy"] = "Cost",
         });
 
-        var planner = provider.GetRequiredService<RoutePlanner>();
+        // The planner of the current catalog snapshot: the same instance until the catalog reloads.
+        var planner = provider.GetRequiredService<CurrentRoutePlanner>().Planner;
 
-        Assert.Same(planner, provider.GetRequiredService<RoutePlanner>());
+        Assert.Same(planner, provider.GetRequiredService<CurrentRoutePlanner>().Planner);
         Assert.Equal(RoutingStrategy.Cost, planner.PolicyFor("acme").Strategy);
         Assert.Equal("gpt-5.4", planner.DecidePinned("GPT-5.4").Model.Id);
 
