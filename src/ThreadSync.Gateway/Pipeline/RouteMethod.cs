@@ -9,7 +9,7 @@ public static class RouteMethod
     /// <summary>The caller named no model and the configured default served it.</summary>
     public const string Default = "default";
 
-    /// <summary>The caller asked for automatic routing and the gateway's heuristics chose the model (also when a router model failed to).</summary>
+    /// <summary>The caller asked for automatic routing and the gateway's heuristics chose the model.</summary>
     public const string Heuristic = "heuristic";
 
     /// <summary>The caller asked for automatic routing and the configured router model chose the model.</summary>
