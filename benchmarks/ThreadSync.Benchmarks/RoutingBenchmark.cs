@@ -6,47 +6,66 @@ using ThreadSync.Gateway.Routing.Internal;
 
 namespace ThreadSync.Benchmarks;
 
-/// <summary>Routing decisions: pinned (id and alias) and heuristic on a 2 KB prompt, per strategy.</summary>
+/// <summary>Routing decisions: pinned (id and alias) and heuristic on a 2 KB developer question, per strategy.</summary>
 [MemoryDiagnoser]
 public class RoutingBenchmark
 {
-    private ServiceProvider _services = null!;
-    private RoutePlanner _planner = null!;
-    private RoutingPolicy _policy = null!;
+    private readonly List<ServiceProvider> _services = [];
+    private readonly ChatOptions _options = new();
     private List<ChatMessage> _messages = null!;
-    private ChatOptions _options = null!;
-
-    [Params(RoutingStrategy.Balanced, RoutingStrategy.Cost, RoutingStrategy.Latency)]
-    public RoutingStrategy Strategy { get; set; }
+    private (RoutePlanner Planner, RoutingPolicy Policy) _balanced;
+    private (RoutePlanner Planner, RoutingPolicy Policy) _cost;
+    private (RoutePlanner Planner, RoutingPolicy Policy) _latency;
 
     [GlobalSetup]
     public void GlobalSetup()
     {
-        _services = Setup.Gateway(Strategy);
-        _planner = _services.GetRequiredService<RoutePlanner>();
-        _policy = _planner.PolicyFor(null);
         _messages = Prompts.Conversation(Prompts.User2KB);
-        _options = new ChatOptions();
+        _balanced = Planner(RoutingStrategy.Balanced);
+        _cost = Planner(RoutingStrategy.Cost);
+        _latency = Planner(RoutingStrategy.Latency);
 
-        // Latency: a few models observed, so the ranking has real averages to compare.
-        var latency = _services.GetRequiredService<ModelLatencyTracker>();
-        latency.Record("gpt-5.4", TimeSpan.FromMilliseconds(420));
-        latency.Record("claude-sonnet-4-6", TimeSpan.FromMilliseconds(380));
-        latency.Record("gemini-3.1-pro-preview", TimeSpan.FromMilliseconds(510));
+        // Latency: a few models observed, so the ranking compares real averages.
+        var tracker = _services[^1].GetRequiredService<ModelLatencyTracker>();
+        tracker.Record("gpt-5.4", TimeSpan.FromMilliseconds(420));
+        tracker.Record("claude-sonnet-4-6", TimeSpan.FromMilliseconds(380));
+        tracker.Record("gemini-3.1-pro-preview", TimeSpan.FromMilliseconds(510));
 
-        var decision = _planner.DecideHeuristic(_messages, _options, _policy);
-        Console.WriteLine($"// heuristic: {decision.Reason} ({Prompts.User2KB.Length} chars)");
+        foreach (var (planner, policy) in new[] { _balanced, _cost, _latency })
+        {
+            Console.WriteLine($"// heuristic: {planner.DecideHeuristic(_messages, _options, policy).Reason} ({Prompts.User2KB.Length} chars)");
+        }
     }
 
     [GlobalCleanup]
-    public void GlobalCleanup() => _services.Dispose();
+    public void GlobalCleanup()
+    {
+        foreach (var services in _services)
+        {
+            services.Dispose();
+        }
+    }
 
     [Benchmark(Baseline = true)]
-    public ModelDescriptor DecidePinned() => _planner.DecidePinned("gpt-5.4").Model;
+    public ModelDescriptor DecidePinned() => _balanced.Planner.DecidePinned("gpt-5.4").Model;
 
     [Benchmark]
-    public ModelDescriptor DecidePinned_Alias() => _planner.DecidePinned("Claude-Sonnet").Model;
+    public ModelDescriptor DecidePinned_Alias() => _balanced.Planner.DecidePinned("Claude-Sonnet").Model;
 
     [Benchmark]
-    public ModelDescriptor DecideHeuristic_2KB() => _planner.DecideHeuristic(_messages, _options, _policy).Model;
+    public ModelDescriptor DecideHeuristic_2KB_Balanced() => _balanced.Planner.DecideHeuristic(_messages, _options, _balanced.Policy).Model;
+
+    [Benchmark]
+    public ModelDescriptor DecideHeuristic_2KB_Cost() => _cost.Planner.DecideHeuristic(_messages, _options, _cost.Policy).Model;
+
+    [Benchmark]
+    public ModelDescriptor DecideHeuristic_2KB_Latency() => _latency.Planner.DecideHeuristic(_messages, _options, _latency.Policy).Model;
+
+    private (RoutePlanner Planner, RoutingPolicy Policy) Planner(RoutingStrategy strategy)
+    {
+        var services = Setup.Gateway(strategy);
+        _services.Add(services);
+        var planner = services.GetRequiredService<RoutePlanner>();
+        return (planner, planner.PolicyFor(null));
+    }
 }

@@ -3,7 +3,7 @@ namespace ThreadSync.Gateway;
 /// <summary>How the gateway chooses a model for a request that asks for automatic routing.</summary>
 public enum RoutingMode
 {
-    /// <summary>Local heuristics on the request's text, attachments and options: no extra call, well under a microsecond.</summary>
+    /// <summary>Local heuristics on the request's text, attachments and options: no extra call, a couple of microseconds at most.</summary>
     Heuristic,
 
     /// <summary>
