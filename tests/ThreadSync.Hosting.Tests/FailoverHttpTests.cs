@@ -25,16 +25,16 @@ public sealed class FailoverHttpTests
         server.Anthropic.Enqueue(FakeReply.Text("served by claude"));
 
         using var response = await server.PostAsync(Chat, Hello);
-        var body = await JsonAsync(response);
+        var body = await TestHttp.JsonAsync(response);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("served by claude", body.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
         Assert.Equal("claude-sonnet-4-6", body.GetProperty("model").GetString());
         Assert.Equal("fallback", body.GetProperty("route_method").GetString());
-        Assert.Equal("fallback", Header(response, "x-threadsync-route-method"));
-        Assert.Contains("gpt-4o", Header(response, "x-threadsync-route-reason"), StringComparison.Ordinal);
-        Assert.Equal("anthropic", Header(response, "x-threadsync-provider"));
-        Assert.Equal("3", Header(response, "x-threadsync-attempts"));
+        Assert.Equal("fallback", TestHttp.Header(response, "x-threadsync-route-method"));
+        Assert.Contains("gpt-4o", TestHttp.Header(response, "x-threadsync-route-reason"), StringComparison.Ordinal);
+        Assert.Equal("anthropic", TestHttp.Header(response, "x-threadsync-provider"));
+        Assert.Equal("3", TestHttp.Header(response, "x-threadsync-attempts"));
         Assert.Equal(2, server.OpenAI.RequestCount);
         Assert.Equal(1, server.Anthropic.RequestCount);
         Assert.Equal(0, server.Gemini.RequestCount);
@@ -49,7 +49,7 @@ public sealed class FailoverHttpTests
         using var response = await server.PostAsync(Chat, Hello);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("fallback", Header(response, "x-threadsync-route-method"));
+        Assert.Equal("fallback", TestHttp.Header(response, "x-threadsync-route-method"));
         Assert.Equal(1, server.OpenAI.RequestCount);
         Assert.Equal(1, server.Anthropic.RequestCount);
     }
@@ -61,7 +61,7 @@ public sealed class FailoverHttpTests
         server.OpenAI.Enqueue(FakeReply.Error(400, "Invalid value for 'messages'."));
 
         using var response = await server.PostAsync(Chat, Hello);
-        var body = await JsonAsync(response);
+        var body = await TestHttp.JsonAsync(response);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("upstream_bad_request", body.GetProperty("error").GetProperty("code").GetString());
@@ -79,7 +79,7 @@ public sealed class FailoverHttpTests
         server.Gemini.Enqueue(FakeReply.Text("must never be fetched: the budget is 3 calls"));
 
         using var response = await server.PostAsync(Chat, Hello);
-        var body = await JsonAsync(response);
+        var body = await TestHttp.JsonAsync(response);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("upstream_overloaded", body.GetProperty("error").GetProperty("code").GetString());
@@ -106,7 +106,7 @@ public sealed class FailoverHttpTests
         {
             using var failedOver = await server.PostAsync(Chat, Hello);
             Assert.Equal(HttpStatusCode.OK, failedOver.StatusCode);
-            Assert.Equal("fallback", Header(failedOver, "x-threadsync-route-method"));
+            Assert.Equal("fallback", TestHttp.Header(failedOver, "x-threadsync-route-method"));
         }
 
         Assert.Equal(2, server.OpenAI.RequestCount);
@@ -115,9 +115,9 @@ public sealed class FailoverHttpTests
         using (var skipped = await server.PostAsync(Chat, Hello))
         {
             Assert.Equal(HttpStatusCode.OK, skipped.StatusCode);
-            Assert.Equal("fallback", Header(skipped, "x-threadsync-route-method"));
-            Assert.Contains("unavailable=gpt-4o", Header(skipped, "x-threadsync-route-reason"), StringComparison.Ordinal);
-            Assert.Equal("1", Header(skipped, "x-threadsync-attempts"));
+            Assert.Equal("fallback", TestHttp.Header(skipped, "x-threadsync-route-method"));
+            Assert.Contains("unavailable=gpt-4o", TestHttp.Header(skipped, "x-threadsync-route-reason"), StringComparison.Ordinal);
+            Assert.Equal("1", TestHttp.Header(skipped, "x-threadsync-attempts"));
         }
 
         Assert.Equal(2, server.OpenAI.RequestCount);
@@ -128,8 +128,8 @@ public sealed class FailoverHttpTests
         {
             using var recovered = await server.PostAsync(Chat, Hello);
             Assert.Equal(HttpStatusCode.OK, recovered.StatusCode);
-            Assert.Equal("pinned", Header(recovered, "x-threadsync-route-method"));
-            Assert.Equal("gpt-4o", Header(recovered, "x-threadsync-model"));
+            Assert.Equal("pinned", TestHttp.Header(recovered, "x-threadsync-route-method"));
+            Assert.Equal("gpt-4o", TestHttp.Header(recovered, "x-threadsync-model"));
         }
 
         Assert.Equal(4, server.OpenAI.RequestCount);
@@ -146,7 +146,7 @@ public sealed class FailoverHttpTests
         var events = await DataEventsAsync(response);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("fallback", Header(response, "x-threadsync-route-method"));
+        Assert.Equal("fallback", TestHttp.Header(response, "x-threadsync-route-method"));
         Assert.Equal("[DONE]", events[^1]);
         var chunks = events[..^1].Select(e => JsonDocument.Parse(e).RootElement).ToList();
         Assert.All(chunks, c => Assert.Equal("claude-sonnet-4-6", c.GetProperty("model").GetString()));
@@ -193,9 +193,9 @@ public sealed class FailoverHttpTests
         using var response = await server.PostAsync(Chat, HelloStream, HttpCompletionOption.ResponseHeadersRead);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("fallback", Header(response, "x-threadsync-route-method"));
-        Assert.Equal("gemini-3.5-flash", Header(response, "x-threadsync-model"));
-        Assert.Equal("3", Header(response, "x-threadsync-attempts"));
+        Assert.Equal("fallback", TestHttp.Header(response, "x-threadsync-route-method"));
+        Assert.Equal("gemini-3.5-flash", TestHttp.Header(response, "x-threadsync-model"));
+        Assert.Equal("3", TestHttp.Header(response, "x-threadsync-attempts"));
         Assert.Equal(1, server.OpenAI.RequestCount);
         Assert.Equal(1, server.Anthropic.RequestCount);
         Assert.Equal(1, server.Gemini.RequestCount);
@@ -210,16 +210,11 @@ public sealed class FailoverHttpTests
         using var response = await server.PostAsync(Chat, Hello);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("fallback", Header(response, "x-threadsync-route-method"));
+        Assert.Equal("fallback", TestHttp.Header(response, "x-threadsync-route-method"));
         Assert.Equal(1, server.OpenAI.RequestCount);
         Assert.Equal(1, server.Anthropic.RequestCount);
     }
 
-    private static string Header(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : throw new Xunit.Sdk.XunitException($"missing header {name}");
-
-    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;
 
     private static async Task<List<string>> DataEventsAsync(HttpResponseMessage response)
     {

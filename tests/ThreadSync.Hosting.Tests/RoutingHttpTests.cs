@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 
 namespace ThreadSync.Hosting.Tests;
 
@@ -18,15 +17,15 @@ public sealed class RoutingHttpTests
         await using var server = await FailoverServer.StartAsync();
 
         using var response = await server.PostAsync(Chat, body);
-        var json = await JsonAsync(response);
+        var json = await TestHttp.JsonAsync(response);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("heuristic", json.GetProperty("route_method").GetString());
-        Assert.Equal("heuristic", Header(response, "x-threadsync-route-method"));
-        Assert.Contains("intent=code", Header(response, "x-threadsync-route-reason"), StringComparison.Ordinal);
-        var model = Header(response, "x-threadsync-model");
+        Assert.Equal("heuristic", TestHttp.Header(response, "x-threadsync-route-method"));
+        Assert.Contains("intent=code", TestHttp.Header(response, "x-threadsync-route-reason"), StringComparison.Ordinal);
+        var model = TestHttp.Header(response, "x-threadsync-model");
         Assert.Equal(model, json.GetProperty("model").GetString());
-        var served = Header(response, "x-threadsync-provider") switch
+        var served = TestHttp.Header(response, "x-threadsync-provider") switch
         {
             "openai" => server.OpenAI,
             "anthropic" => server.Anthropic,
@@ -49,10 +48,10 @@ public sealed class RoutingHttpTests
         using var response = await server.PostAsync(Chat, Body);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("vision", Header(response, "x-threadsync-route-reason"), StringComparison.Ordinal);
-        var model = Header(response, "x-threadsync-model");
+        Assert.Contains("vision", TestHttp.Header(response, "x-threadsync-route-reason"), StringComparison.Ordinal);
+        var model = TestHttp.Header(response, "x-threadsync-model");
         using var models = await server.Http.SendAsync(ModelsRequest(server), Ct);
-        var entry = (await JsonAsync(models)).GetProperty("data").EnumerateArray().Single(m => m.GetProperty("id").GetString() == model);
+        var entry = (await TestHttp.JsonAsync(models)).GetProperty("data").EnumerateArray().Single(m => m.GetProperty("id").GetString() == model);
         Assert.Contains(entry.GetProperty("capabilities").EnumerateArray(), c => c.GetString() == "vision");
     }
 
@@ -62,11 +61,11 @@ public sealed class RoutingHttpTests
         await using var server = await FailoverServer.StartAsync();
 
         using var response = await server.PostAsync(Chat, """{"model":"grok-4","messages":[{"role":"user","content":"hi"}]}""");
-        var json = await JsonAsync(response);
+        var json = await TestHttp.JsonAsync(response);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("grok-4.3", json.GetProperty("model").GetString());
-        Assert.Equal("grok-4", Header(response, "x-threadsync-model-remapped-from"));
+        Assert.Equal("grok-4", TestHttp.Header(response, "x-threadsync-model-remapped-from"));
         Assert.Equal("grok-4.3", ModelSentTo(server.XAI));
     }
 
@@ -76,7 +75,7 @@ public sealed class RoutingHttpTests
         await using var server = await FailoverServer.StartAsync(new() { ["ThreadSync:Routing:RetiredModels"] = "Refuse" });
 
         using var response = await server.PostAsync(Chat, """{"model":"grok-4","messages":[{"role":"user","content":"hi"}]}""");
-        var error = (await JsonAsync(response)).GetProperty("error");
+        var error = (await TestHttp.JsonAsync(response)).GetProperty("error");
 
         Assert.Equal(HttpStatusCode.Gone, response.StatusCode);
         Assert.Equal("model_retired", error.GetProperty("code").GetString());
@@ -100,9 +99,4 @@ public sealed class RoutingHttpTests
         return request;
     }
 
-    private static string Header(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : throw new Xunit.Sdk.XunitException($"missing header {name}");
-
-    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;
 }

@@ -41,6 +41,10 @@ public static class TestHttp
         return await server.Http.SendAsync(request, Ct);
     }
 
+    /// <summary>Reads a response header that must be present (values joined with commas).</summary>
+    public static string Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : throw new Xunit.Sdk.XunitException($"missing header {name}");
+
     public static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;
 

@@ -90,7 +90,6 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<ModelLatencyTracker>();
         services.TryAddSingleton<ProviderCircuitBreakers>();
         services.TryAddSingleton<IModelAvailability, BreakerAwareModelAvailability>();
-        services.TryAddSingleton<RoutingPolicyResolver>();
         services.TryAddSingleton<LlmRouter>();
         services.TryAddSingleton<CurrentRoutePlanner>();
         services.TryAddSingleton<RetiredModelResolver>();

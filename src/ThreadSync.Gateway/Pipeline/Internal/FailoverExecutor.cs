@@ -40,44 +40,19 @@ internal sealed class FailoverExecutor
         _logger = logger;
     }
 
-    public async Task<ChatResponse> GetResponseAsync(
+    public Task<ChatResponse> GetResponseAsync(
         RouteDecision decision,
         IEnumerable<ChatMessage> messages,
         ChatOptions options,
         GatewayRequestContext context,
-        CancellationToken cancellationToken)
-    {
-        var run = new FailoverRun(decision, _providers, _settings, _breakers, _time, context);
-        while (run.TryBegin(out var wait))
-        {
-            await WaitAsync(wait, cancellationToken).ConfigureAwait(false);
-            var candidate = new RouteCandidate(run.Current, run.Client);
-            options.ModelId = candidate.Model.Id;
-            run.Started();
-            try
-            {
-                var call = new Call(this, candidate, messages, options, run.Remaining);
-                var response = await _breakers.For(candidate.Model.Provider)
-                    .ExecuteAsync(static (call, token) => call.GetResponseAsync(token), call, cancellationToken)
-                    .ConfigureAwait(false);
-                run.Succeeded();
-                _latency.Record(candidate.Model, run.Elapsed);
-                return response;
-            }
-            catch (ProviderException ex)
-            {
-                LogFailure(context, candidate, ex, run.Elapsed);
-                run.Failed(ex);
-            }
-            catch (BrokenCircuitException)
-            {
-                PipelineLog.ProviderSkipped(_logger, context.CorrelationId, candidate.Model.Provider.ToWireId(), candidate.Model.Id);
-                run.RejectedByBreaker();
-            }
-        }
-
-        throw run.Exhausted();
-    }
+        CancellationToken cancellationToken) =>
+        FirstSuccessAsync(
+            new FailoverRun(decision, _providers, _settings, _breakers, _time, context),
+            messages,
+            options,
+            context,
+            static (call, token) => call.GetResponseAsync(token),
+            cancellationToken);
 
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         RouteDecision decision,
@@ -87,42 +62,11 @@ internal sealed class FailoverExecutor
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var run = new FailoverRun(decision, _providers, _settings, _breakers, _time, context);
-        StreamStart? start = null;
-        while (start is null)
-        {
-            if (!run.TryBegin(out var wait))
-            {
-                throw run.Exhausted();
-            }
 
-            await WaitAsync(wait, cancellationToken).ConfigureAwait(false);
-            var candidate = new RouteCandidate(run.Current, run.Client);
-            options.ModelId = candidate.Model.Id;
-            run.Started();
-            try
-            {
-                var call = new Call(this, candidate, messages, options, run.Remaining);
-                start = await _breakers.For(candidate.Model.Provider)
-                    .ExecuteAsync(static (call, token) => call.OpenStreamAsync(token), call, cancellationToken)
-                    .ConfigureAwait(false);
-            }
-            catch (ProviderException ex)
-            {
-                LogFailure(context, candidate, ex, run.Elapsed);
-                run.Failed(ex);
-            }
-            catch (BrokenCircuitException)
-            {
-                PipelineLog.ProviderSkipped(_logger, context.CorrelationId, candidate.Model.Provider.ToWireId(), candidate.Model.Id);
-                run.RejectedByBreaker();
-            }
-        }
-
-        run.Succeeded();
+        // Attempts end at the first token, so the latency the router learns for streams is time to first token.
+        var start = await FirstSuccessAsync(run, messages, options, context, static (call, token) => call.OpenStreamAsync(token), cancellationToken)
+            .ConfigureAwait(false);
         var model = run.Current;
-
-        // Time to first token is what a streaming caller waits for, so that is the latency the router learns.
-        _latency.Record(model, run.Elapsed);
         await using var stream = start.ConfigureAwait(false);
         foreach (var update in start.FirstUpdates)
         {
@@ -158,6 +102,49 @@ internal sealed class FailoverExecutor
 
             yield return update;
         }
+    }
+
+    /// <summary>
+    /// Runs attempts, retries and fallbacks included, until one succeeds: each through its provider's breaker, bounded by
+    /// what is left of the budget. Records the serving route and its latency; throws the run's error when all fail.
+    /// </summary>
+    private async Task<T> FirstSuccessAsync<T>(
+        FailoverRun run,
+        IEnumerable<ChatMessage> messages,
+        ChatOptions options,
+        GatewayRequestContext context,
+        Func<Call, CancellationToken, ValueTask<T>> attempt,
+        CancellationToken cancellationToken)
+    {
+        while (run.TryBegin(out var wait))
+        {
+            await WaitAsync(wait, cancellationToken).ConfigureAwait(false);
+            var candidate = new RouteCandidate(run.Current, run.Client);
+            options.ModelId = candidate.Model.Id;
+            run.Started();
+            try
+            {
+                var call = new Call(this, candidate, messages, options, run.Remaining);
+                var result = await _breakers.For(candidate.Model.Provider)
+                    .ExecuteAsync(static (state, token) => state.Attempt(state.Call, token), (Call: call, Attempt: attempt), cancellationToken)
+                    .ConfigureAwait(false);
+                run.Succeeded();
+                _latency.Record(candidate.Model, run.Elapsed);
+                return result;
+            }
+            catch (ProviderException ex)
+            {
+                LogFailure(context, candidate, ex, run.Elapsed);
+                run.Failed(ex);
+            }
+            catch (BrokenCircuitException)
+            {
+                PipelineLog.ProviderSkipped(_logger, context.CorrelationId, candidate.Model.Provider.ToWireId(), candidate.Model.Id);
+                run.RejectedByBreaker();
+            }
+        }
+
+        throw run.Exhausted();
     }
 
     private async ValueTask<GatewayException> StreamBrokeAsync(GatewayRequestContext context, ModelDescriptor model, ProviderException failure)

@@ -145,7 +145,7 @@ internal sealed class GatewayChatClient : IChatClient
         }
         else
         {
-            var name = _retired.Resolve(model, policy.RetiredModels, out var remappedFrom);
+            var name = _retired.Resolve(model, policy.RetiredModels, costContext.Date, out var remappedFrom);
             decision = planner.DecidePinned(name);
             context.RemappedFrom = remappedFrom;
         }

@@ -11,20 +11,19 @@ internal sealed class RetiredModelResolver
     private const int MaxReplacementHops = 8;
 
     private readonly IModelCatalog _catalog;
-    private readonly TimeProvider _timeProvider;
 
-    public RetiredModelResolver(IModelCatalog catalog, TimeProvider timeProvider)
+    public RetiredModelResolver(IModelCatalog catalog)
     {
         _catalog = catalog;
-        _timeProvider = timeProvider;
     }
 
     /// <summary>Returns the name to route: <paramref name="name"/> itself, or the id of its live replacement.</summary>
     /// <param name="name">The id or alias the caller sent.</param>
     /// <param name="handling">The caller's policy.</param>
+    /// <param name="today">The request's date (UTC), against which retirement dates are checked.</param>
     /// <param name="remappedFrom">The retired catalog id, when the name was remapped.</param>
     /// <exception cref="GatewayException">410 <c>model_retired</c>: the policy refuses retired models, or no live replacement exists.</exception>
-    public string Resolve(string name, RetiredModelHandling handling, out string? remappedFrom)
+    public string Resolve(string name, RetiredModelHandling handling, DateOnly today, out string? remappedFrom)
     {
         remappedFrom = null;
         if (!_catalog.TryResolve(name, out var model))
@@ -32,7 +31,6 @@ internal sealed class RetiredModelResolver
             return name;
         }
 
-        var today = DateOnly.FromDateTime(_timeProvider.GetUtcNow().UtcDateTime);
         if (model.Lifecycle.StatusOn(today) != ModelLifecycleStatus.Retired)
         {
             return name;

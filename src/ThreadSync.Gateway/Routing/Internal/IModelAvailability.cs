@@ -5,8 +5,8 @@ namespace ThreadSync.Gateway.Routing.Internal;
 /// thread-safe, allocation-free and take nanoseconds.
 /// </summary>
 /// <remarks>
-/// The default (<see cref="ProviderModelAvailability"/>) knows only whether the provider is configured; the request
-/// pipeline replaces it with one that also reports open circuit breakers as <see cref="ModelAvailability.TemporarilyUnavailable"/>.
+/// The default (<see cref="ProviderModelAvailability"/>) knows only whether the provider is configured; the gateway
+/// registers <c>BreakerAwareModelAvailability</c>, which wraps it and also reports open circuit breakers as <see cref="ModelAvailability.TemporarilyUnavailable"/>.
 /// </remarks>
 internal interface IModelAvailability
 {
