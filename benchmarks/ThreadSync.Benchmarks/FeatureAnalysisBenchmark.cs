@@ -11,12 +11,14 @@ public class FeatureAnalysisBenchmark
     private readonly ChatOptions _options = new();
     private List<ChatMessage> _developerQuestion = null!;
     private List<ChatMessage> _prose = null!;
+    private List<ChatMessage> _short = null!;
 
     [GlobalSetup]
     public void GlobalSetup()
     {
         _developerQuestion = Prompts.Conversation(Prompts.User2KB);
         _prose = Prompts.Conversation(Prompts.Prose2KB);
+        _short = Prompts.Conversation("Why does my build fail?");
     }
 
     [Benchmark(Baseline = true)]
@@ -24,4 +26,7 @@ public class FeatureAnalysisBenchmark
 
     [Benchmark]
     public int Analyze_Prose2KB() => (int)RequestFeatureAnalyzer.Analyze(_prose, _options, 2026).Signals;
+
+    [Benchmark]
+    public int Analyze_ShortPrompt() => (int)RequestFeatureAnalyzer.Analyze(_short, _options, 2026).Signals;
 }

@@ -50,6 +50,11 @@ internal sealed class ProviderCircuitBreakers
                         Volatile.Write(ref _openUntil[(int)provider], until);
                         return default;
                     },
+                    OnClosed = _ =>
+                    {
+                        Volatile.Write(ref _openUntil[(int)provider], 0);
+                        return default;
+                    },
                     ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Exception is ProviderException failure && IsProviderFault(failure)),
                 })
                 .Build();
@@ -60,12 +65,12 @@ internal sealed class ProviderCircuitBreakers
     /// Gets a value indicating whether the provider's breaker is open and its break not yet over (the provider is out of
     /// routing). Once the break is over the provider is offered again, and the next call is Polly's half-open probe.
     /// </summary>
-    public bool IsOpen(GatewayProvider provider) => _states[(int)provider]?.CircuitState switch
+    public bool IsOpen(GatewayProvider provider)
     {
-        CircuitState.Isolated => true,
-        CircuitState.Open => _time.GetTimestamp() < Volatile.Read(ref _openUntil[(int)provider]),
-        _ => false,
-    };
+        // Our own record of the break, not Polly's CircuitState, which takes a lock: routing asks for every candidate.
+        var until = Volatile.Read(ref _openUntil[(int)provider]);
+        return until != 0 && _time.GetTimestamp() < until;
+    }
 
     /// <summary>Gets the breaker state of a provider, for health reporting.</summary>
     public CircuitState StateOf(GatewayProvider provider) => _states[(int)provider]?.CircuitState ?? CircuitState.Closed;

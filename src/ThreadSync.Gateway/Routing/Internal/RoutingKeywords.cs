@@ -60,7 +60,8 @@ internal static class RoutingKeywords
     // Declared after the lists: static fields initialize in text order.
     public static readonly KeywordMatcher Matcher = new(All());
 
-    private static IEnumerable<(string, RequestSignals, int)> All()
+    /// <summary>Gets every built-in keyword with its category and weight.</summary>
+    public static IEnumerable<(string Keyword, RequestSignals Category, int Weight)> All()
     {
         yield return ("Traceback (most recent call last)", RequestSignals.Code, 3);
         foreach (var keyword in StrongCode)
