@@ -128,7 +128,7 @@ internal static class RequestFeatureAnalyzer
                     state.Chars += value.Length;
                     if (isSystem && value.Length > 0)
                     {
-                        RoutingKeywords.Matcher.Scan(value.AsSpan(0, Math.Min(value.Length, SystemScanChars)), SystemCategories, ref state.Scores);
+                        RoutingKeywords.CodeAndJsonMatcher.Scan(value.AsSpan(0, Math.Min(value.Length, SystemScanChars)), SystemCategories, ref state.Scores);
                     }
 
                     break;

@@ -60,6 +60,9 @@ internal static class RoutingKeywords
     // Declared after the lists: static fields initialize in text order.
     public static readonly KeywordMatcher Matcher = new(All());
 
+    /// <summary>The code and JSON keywords only, for system messages: other keywords would only cost exact checks there.</summary>
+    public static readonly KeywordMatcher CodeAndJsonMatcher = new(All().Where(k => k.Category is RequestSignals.Code or RequestSignals.Json));
+
     /// <summary>Gets every built-in keyword with its category and weight.</summary>
     public static IEnumerable<(string Keyword, RequestSignals Category, int Weight)> All()
     {
