@@ -12,7 +12,6 @@ namespace ThreadSync.Gateway.Resilience;
 internal sealed class ProviderCircuitBreakers
 {
     private readonly ResiliencePipeline[] _pipelines;
-    private readonly CircuitBreakerStateProvider?[] _states;
     private readonly long[] _openUntil;
     private readonly TimeProvider _time;
 
@@ -22,7 +21,6 @@ internal sealed class ProviderCircuitBreakers
         var settings = options.Value.Resilience.CircuitBreaker;
         var providers = Enum.GetValues<GatewayProvider>();
         _pipelines = new ResiliencePipeline[providers.Length];
-        _states = new CircuitBreakerStateProvider?[providers.Length];
         _openUntil = new long[providers.Length];
         foreach (var provider in providers)
         {
@@ -32,8 +30,6 @@ internal sealed class ProviderCircuitBreakers
                 continue;
             }
 
-            var state = new CircuitBreakerStateProvider();
-            _states[(int)provider] = state;
             _pipelines[(int)provider] = new ResiliencePipelineBuilder { TimeProvider = timeProvider, Name = "ThreadSync.Provider." + provider.ToConfigName() }
                 .AddCircuitBreaker(new CircuitBreakerStrategyOptions
                 {
@@ -41,7 +37,6 @@ internal sealed class ProviderCircuitBreakers
                     MinimumThroughput = settings.MinimumThroughput,
                     SamplingDuration = settings.SamplingDuration,
                     BreakDuration = settings.BreakDuration,
-                    StateProvider = state,
                     OnOpened = args =>
                     {
                         // Polly moves to half-open only when a call is attempted; remember when that becomes possible,
@@ -72,16 +67,13 @@ internal sealed class ProviderCircuitBreakers
         return until != 0 && _time.GetTimestamp() < until;
     }
 
-    /// <summary>Gets the breaker state of a provider, for health reporting.</summary>
-    public CircuitState StateOf(GatewayProvider provider) => _states[(int)provider]?.CircuitState ?? CircuitState.Closed;
-
     /// <summary>Gets the pipeline every call to the provider runs through.</summary>
     public ResiliencePipeline For(GatewayProvider provider) => _pipelines[(int)provider];
 
     /// <summary>Records a failure that happened outside a pipeline call, such as a stream breaking after its first token.</summary>
     public async ValueTask RecordFailureAsync(ProviderException failure)
     {
-        if (!IsProviderFault(failure) || _states[(int)failure.Provider] is null)
+        if (!IsProviderFault(failure) || _pipelines[(int)failure.Provider] == ResiliencePipeline.Empty)
         {
             return;
         }

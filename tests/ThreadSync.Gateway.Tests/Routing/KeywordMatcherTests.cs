@@ -103,9 +103,7 @@ public sealed class KeywordMatcherTests
             var text = builder.ToString(0, length);
             var actual = Scan(text, matcher: matcher);
             var expected = Reference(text);
-            Assert.True(
-                (expected.Code, expected.Search, expected.Reasoning, expected.Fast, expected.Json) == (actual.Code, actual.Search, actual.Reasoning, actual.Fast, actual.Json),
-                $"length {length}: '{text}' expected {expected.Code}/{expected.Search}/{expected.Reasoning}/{expected.Fast}/{expected.Json}, got {actual.Code}/{actual.Search}/{actual.Reasoning}/{actual.Fast}/{actual.Json}");
+            AssertSameScores(expected, actual, $"length {length}: '{text}'");
         }
     }
 
@@ -128,14 +126,17 @@ public sealed class KeywordMatcherTests
                     narrow.Scan(text, RequestSignals.TextCategories, ref expected, 2025, 2026);
                     var actual = default(SignalScores);
                     wide.Scan(text, RequestSignals.TextCategories, ref actual, 2025, 2026);
-                    Assert.True(
-                        (expected.Code, expected.Search, expected.Reasoning, expected.Fast, expected.Json) == (actual.Code, actual.Search, actual.Reasoning, actual.Fast, actual.Json),
-                        $"'{text}': narrow {expected.Code}/{expected.Search}/{expected.Reasoning}/{expected.Fast}/{expected.Json}, wide {actual.Code}/{actual.Search}/{actual.Reasoning}/{actual.Fast}/{actual.Json}");
+                    AssertSameScores(expected, actual, $"'{text}' (narrow path expected, wide path actual)");
                     Assert.True(i == 2 || actual.Code + actual.Search + actual.Reasoning + actual.Fast + actual.Json > 0, $"'{text}' found nothing");
                 }
             }
         }
     }
+
+    private static void AssertSameScores(SignalScores expected, SignalScores actual, string context) =>
+        Assert.True(
+            (expected.Code, expected.Search, expected.Reasoning, expected.Fast, expected.Json) == (actual.Code, actual.Search, actual.Reasoning, actual.Fast, actual.Json),
+            $"{context}: expected {expected.Code}/{expected.Search}/{expected.Reasoning}/{expected.Fast}/{expected.Json}, got {actual.Code}/{actual.Search}/{actual.Reasoning}/{actual.Fast}/{actual.Json}");
 
     private static SignalScores Reference(string text)
     {

@@ -48,7 +48,7 @@ internal sealed class KeywordMatcher
     private readonly Keyword[] _keywords;
     private readonly int[] _groupStarts;
     private readonly uint[] _fourthCharsOfGroup;
-    private readonly ulong[] _filterBits = new ulong[(1 << 16) / 64];
+    private readonly ulong[] _filterBits;
     private readonly KeywordPrefixFilter? _prefixFilter;
 
     /// <summary>Initializes a new instance of the <see cref="KeywordMatcher"/> class.</summary>
@@ -111,10 +111,11 @@ internal sealed class KeywordMatcher
         // keyword's first three characters from reaching the comparisons. Shorter keywords allow any fourth character.
         _fourthCharsOfGroup = ordered.Select(g => g.Aggregate(0u, (mask, k) => mask | (k.Text.Length > 3 ? 1u << Fold(k.Text[3]) : uint.MaxValue))).ToArray();
 
-        // The filter: one bit per 16-bit hash of a word start's first four folded characters, set for every
-        // combination a keyword (or a year, "20..") can start with: 8 KB; about 4% of other words pass, to be
-        // turned away by the exact fourth-character check.
-        for (var key = 0; key < _groupOfKey.Length; key++)
+        // The 16-bit-lane path's filter (the AVX-512 path has its own): one bit per 16-bit hash of a word start's first
+        // four folded characters, set for every combination a keyword (or a year, "20..") can start with: 8 KB; about
+        // 4% of other words pass, to be turned away by the exact fourth-character check.
+        _filterBits = new ulong[_prefixFilter is null ? (1 << 16) / 64 : 0];
+        for (var key = 0; key < _groupOfKey.Length && _prefixFilter is null; key++)
         {
             var fourths = key >> KeyBits == KeyOf(Fold('2'), Fold('0'), 0) >> KeyBits ? uint.MaxValue : _fourthCharsOfGroup[_groupOfKey[key]];
             for (var fourth = 0; fourth < 1 << KeyBits; fourth++)
@@ -136,19 +137,18 @@ internal sealed class KeywordMatcher
     public void Scan(ReadOnlySpan<char> text, RequestSignals categories, ref SignalScores scores, int minYear = 0, int maxYear = 0)
     {
         var state = new ScanState(categories, minYear, maxYear);
-        ref var first = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
-        Span<ushort> buffer = stackalloc ushort[Vector512<ushort>.Count];
-        ref var hashes = ref MemoryMarshal.GetReference(buffer);
-
-        // Each step computes the word starts and every lane's filter hash in SIMD; the scalar loop then only tests
-        // the start lanes' hashes against the filter. The vector loops stop three characters early, so a word start
-        // always has three characters after it to read.
         if (_prefixFilter is { } filter)
         {
             ScanWide(text, filter, ref state, ref scores);
             return;
         }
 
+        // Each step computes the word starts and every lane's filter hash in SIMD; the scalar loop then only tests
+        // the start lanes' hashes against the filter. The vector loops stop three characters early, so a word start
+        // always has three characters after it to read.
+        ref var first = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
+        Span<ushort> buffer = stackalloc ushort[Vector256<ushort>.Count];
+        ref var hashes = ref MemoryMarshal.GetReference(buffer);
         var i = 0;
         ulong previousIsWord = 0;
         if (Vector256.IsHardwareAccelerated)
@@ -316,9 +316,6 @@ internal sealed class KeywordMatcher
             }
         }
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<ushort> Fold(Vector512<ushort> chars) => (chars | Vector512.Create((ushort)0x20)) & Vector512.Create((ushort)((1 << KeyBits) - 1));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<ushort> Fold(Vector256<ushort> chars) => (chars | Vector256.Create((ushort)0x20)) & Vector256.Create((ushort)((1 << KeyBits) - 1));
