@@ -27,4 +27,10 @@ public sealed class GatewayOptions
 
     /// <summary>Gets or sets the automatic routing settings (<c>ThreadSync:Routing</c>).</summary>
     public RoutingOptions Routing { get; set; } = new();
+
+    /// <summary>Gets or sets where durable state lives (<c>ThreadSync:Storage</c>).</summary>
+    public StorageOptions Storage { get; set; } = new();
+
+    /// <summary>Gets or sets key tiers, rotation and reservation settings (<c>ThreadSync:Governance</c>).</summary>
+    public GovernanceOptions Governance { get; set; } = new();
 }

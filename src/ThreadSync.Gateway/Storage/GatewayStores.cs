@@ -1,0 +1,9 @@
+namespace ThreadSync.Gateway.Storage;
+
+/// <summary>The stores of one database, as a backend provides them (<c>SqliteStores.Create</c>, <c>PostgresStores.Create</c>).</summary>
+/// <param name="Governance">Orgs, teams, keys and settings.</param>
+/// <param name="Quotas">Reservations and settlement.</param>
+/// <param name="Usage">The usage ledger.</param>
+/// <param name="AdminAudit">The admin action log.</param>
+/// <param name="Migrator">The schema migrator.</param>
+public sealed record GatewayStores(IGovernanceStore Governance, IQuotaStore Quotas, IUsageLedger Usage, IAdminAuditLog AdminAudit, IGatewayStoreMigrator Migrator);

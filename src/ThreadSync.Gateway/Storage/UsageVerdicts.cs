@@ -1,0 +1,23 @@
+namespace ThreadSync.Gateway.Storage;
+
+/// <summary>How a request ended, as the usage ledger records it.</summary>
+public static class UsageVerdicts
+{
+    /// <summary>Served.</summary>
+    public const string Ok = "ok";
+
+    /// <summary>Refused by a rate limit (429).</summary>
+    public const string RateLimited = "rate_limited";
+
+    /// <summary>Refused by a budget (402).</summary>
+    public const string BudgetExceeded = "budget_exceeded";
+
+    /// <summary>Refused by an access rule (403).</summary>
+    public const string Forbidden = "forbidden";
+
+    /// <summary>Failed: upstream error, timeout, bad request or a stream broken mid-way (billed for what was produced).</summary>
+    public const string Failed = "failed";
+
+    /// <summary>The client went away before the answer was complete (billed for what was produced).</summary>
+    public const string Cancelled = "cancelled";
+}
