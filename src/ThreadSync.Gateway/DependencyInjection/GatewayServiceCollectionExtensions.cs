@@ -5,14 +5,17 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
+using Microsoft.Extensions.Hosting;
 using ThreadSync.Gateway.Auth.Internal;
 using ThreadSync.Gateway.Catalog.Internal;
 using ThreadSync.Gateway.Configuration.Internal;
 using ThreadSync.Gateway.DependencyInjection.Internal;
+using ThreadSync.Gateway.Governance.Internal;
 using ThreadSync.Gateway.Pipeline.Internal;
 using ThreadSync.Gateway.Providers.Internal;
 using ThreadSync.Gateway.Resilience;
 using ThreadSync.Gateway.Routing.Internal;
+using ThreadSync.Gateway.Storage.Internal;
 
 namespace ThreadSync.Gateway;
 
@@ -84,7 +87,11 @@ public static class GatewayServiceCollectionExtensions
         // The catalog reloads itself when ThreadSync:Catalog or its file changes; resolved early by the default-model validator, so a bad catalog fails start-up.
         services.TryAddSingleton(static sp => ReloadingModelCatalog.Create(sp));
         services.TryAddSingleton<IModelCatalog>(static sp => sp.GetRequiredService<ReloadingModelCatalog>());
-        services.TryAddSingleton<IGatewayAuthenticator, ConfiguredKeyAuthenticator>();
+        services.TryAddSingleton(static sp => GatewayStoresFactory.Create(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Storage, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<GatewayStorageInitializer>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, GatewayStorageStartup>());
+        services.TryAddSingleton<QuotaEnforcer>();
+        services.TryAddSingleton<IGatewayAuthenticator, ManagedKeyAuthenticator>();
         services.TryAddSingleton<ProviderClientRegistry>();
         services.TryAddSingleton<IGatewayModelDirectory, GatewayModelDirectory>();
         services.TryAddSingleton<ModelLatencyTracker>();

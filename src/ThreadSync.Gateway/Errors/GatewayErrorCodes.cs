@@ -6,8 +6,17 @@ public static class GatewayErrorCodes
     /// <summary>No API key was presented.</summary>
     public const string MissingApiKey = "missing_api_key";
 
-    /// <summary>The API key is not known.</summary>
+    /// <summary>The API key is not known, was revoked, or is an old secret past its rotation grace period (HTTP 401).</summary>
     public const string InvalidApiKey = "invalid_api_key";
+
+    /// <summary>The caller's key or org policy does not allow the requested model or its provider (HTTP 403); the message names the rule.</summary>
+    public const string ModelNotAllowed = "model_not_allowed";
+
+    /// <summary>A rate limit (requests or tokens per hour) of the key, its team or its org is reached (HTTP 429, with <c>Retry-After</c> and <c>x-ratelimit-*</c>).</summary>
+    public const string RateLimitExceeded = "rate_limit_exceeded";
+
+    /// <summary>A daily or monthly budget (USD or tokens) of the key, its team or its org is exhausted (HTTP 402).</summary>
+    public const string BudgetExceeded = "budget_exceeded";
 
     /// <summary>The body is not valid JSON or not the expected shape.</summary>
     public const string InvalidJson = "invalid_json";

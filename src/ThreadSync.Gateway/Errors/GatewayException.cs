@@ -46,6 +46,9 @@ public sealed class GatewayException : Exception
     /// <summary>Gets how long the client should wait before retrying, if known.</summary>
     public TimeSpan? RetryAfter { get; }
 
+    /// <summary>Gets the caller's rate-limit state when a quota refused the request (for <c>x-ratelimit-*</c> headers).</summary>
+    public Storage.QuotaDecision? Quota { get; init; }
+
     private static string TypeForStatus(int statusCode) => statusCode switch
     {
         401 => "authentication_error",

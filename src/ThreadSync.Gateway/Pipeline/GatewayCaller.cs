@@ -8,6 +8,18 @@ public sealed record GatewayCaller(string KeyId, string DisplayName)
     /// <summary>Gets the organization the caller belongs to, whose policies (routing, models, budgets) apply; <see langword="null"/> for none.</summary>
     public string? OrgId { get; init; }
 
+    /// <summary>Gets the team the caller's key belongs to, if any.</summary>
+    public string? TeamId { get; init; }
+
+    /// <summary>Gets the environment label of the caller's key (<c>production</c>, <c>staging</c>), if any.</summary>
+    public string? Environment { get; init; }
+
+    /// <summary>
+    /// Gets the access rules and quota scopes enforced on the caller's requests, for managed keys; <see langword="null"/>
+    /// for callers the gateway does not govern (in-process calls of the host application).
+    /// </summary>
+    internal Governance.Internal.CallerGovernance? Governance { get; init; }
+
     /// <summary>Gets the caller used for in-process calls through the gateway's <c>IChatClient</c>.</summary>
     public static GatewayCaller InProcess { get; } = new("in-process", "In-process application");
 }

@@ -66,6 +66,27 @@ public sealed class GatewayRequestContext
     /// <summary>Gets the usage and cost, once the provider reported them.</summary>
     public GatewayUsage? Usage { get; internal set; }
 
+    /// <summary>
+    /// Gets or sets the endpoint the request came through (<c>/v1/chat/completions</c>), for the usage ledger. Set by
+    /// the endpoint; <c>in-process</c> otherwise.
+    /// </summary>
+    public string Endpoint { get; set; } = "in-process";
+
+    /// <summary>Gets the caller's rate-limit state after the reservation (for <c>x-ratelimit-*</c> headers), for managed keys.</summary>
+    public Storage.QuotaDecision? Quota { get; internal set; }
+
+    /// <summary>Gets or sets a value indicating whether the request's usage record was written (once per request).</summary>
+    internal bool UsageRecorded { get; set; }
+
+    /// <summary>Gets the id of the quota reservation held for the request, until it is settled.</summary>
+    internal string? ReservationId { get; set; }
+
+    /// <summary>Gets when the pipeline started on the request (a <see cref="TimeProvider.GetTimestamp"/> value).</summary>
+    internal long StartTimestamp { get; set; }
+
+    /// <summary>Gets when the request arrived.</summary>
+    internal DateTimeOffset StartedAt { get; set; }
+
     /// <summary>Creates a new correlation id: 32 lowercase hex characters, time-ordered.</summary>
     /// <returns>The id.</returns>
     public static string NewCorrelationId() => Guid.CreateVersion7().ToString("N");

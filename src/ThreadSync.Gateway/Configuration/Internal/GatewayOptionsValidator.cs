@@ -32,13 +32,56 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             }
         }
 
-        for (var i = 0; i < options.Auth.ApiKeys.Count; i++)
+        for (var i = 0; i < options.Auth.BootstrapKeys.Count; i++)
         {
-            var key = options.Auth.ApiKeys[i];
-            if (string.IsNullOrWhiteSpace(key) || key.Trim() != key || key.Any(char.IsControl))
+            var key = options.Auth.BootstrapKeys[i];
+            if (string.IsNullOrWhiteSpace(key) || key.Trim() != key || key.Any(char.IsControl) || key.Length > Governance.Internal.KeySecrets.MaxLength)
             {
-                errors.Add($"{GatewayOptions.SectionName}:Auth:ApiKeys:{i} must be non-empty, without surrounding whitespace or control characters.");
+                errors.Add($"{GatewayOptions.SectionName}:Auth:BootstrapKeys:{i} must be non-empty, at most {Governance.Internal.KeySecrets.MaxLength} characters, without surrounding whitespace or control characters.");
             }
+        }
+
+        if (!Governance.Internal.EntityIds.IsValid(options.Auth.BootstrapOrg))
+        {
+            errors.Add($"{GatewayOptions.SectionName}:Auth:BootstrapOrg must be 1-64 characters of a-z, 0-9, '-' and '_'.");
+        }
+
+        if (Governance.Internal.TierLimits.Resolve(options.Governance, options.Auth.BootstrapTier) is null)
+        {
+            errors.Add($"{GatewayOptions.SectionName}:Auth:BootstrapTier names no tier; tiers: {string.Join(", ", Governance.Internal.TierLimits.Names(options.Governance))}.");
+        }
+
+        if (Governance.Internal.TierLimits.Resolve(options.Governance, options.Governance.DefaultTier) is null)
+        {
+            errors.Add($"{GatewayOptions.SectionName}:Governance:DefaultTier names no tier; tiers: {string.Join(", ", Governance.Internal.TierLimits.Names(options.Governance))}.");
+        }
+
+        foreach (var (tierName, tier) in options.Governance.Tiers)
+        {
+            if (tier.RequestsPerHour is <= 0 || tier.TokensPerHour is <= 0)
+            {
+                errors.Add($"{GatewayOptions.SectionName}:Governance:Tiers:{tierName} limits must be positive when set.");
+            }
+        }
+
+        if (options.Governance.RotationGracePeriod < TimeSpan.Zero)
+        {
+            errors.Add($"{GatewayOptions.SectionName}:Governance:RotationGracePeriod must not be negative.");
+        }
+
+        if (options.Governance.DefaultMaxOutputTokens <= 0)
+        {
+            errors.Add($"{GatewayOptions.SectionName}:Governance:DefaultMaxOutputTokens must be positive.");
+        }
+
+        if (options.Governance.ReservationHold < TimeSpan.FromMinutes(1))
+        {
+            errors.Add($"{GatewayOptions.SectionName}:Governance:ReservationHold must be at least 00:01:00.");
+        }
+
+        if (options.Storage.Provider == StorageProvider.Postgres && string.IsNullOrWhiteSpace(options.Storage.ConnectionString))
+        {
+            errors.Add($"{GatewayOptions.SectionName}:Storage:ConnectionString is required when {GatewayOptions.SectionName}:Storage:Provider is Postgres.");
         }
 
         if (options.Catalog.Path is { } path && string.IsNullOrWhiteSpace(path))

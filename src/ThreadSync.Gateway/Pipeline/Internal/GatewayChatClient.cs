@@ -1,15 +1,18 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
+using ThreadSync.Gateway.Governance.Internal;
 using ThreadSync.Gateway.Providers.Internal;
 using ThreadSync.Gateway.Routing.Internal;
+using ThreadSync.Gateway.Storage;
 using ThreadSync.Gateway.Usage;
 
 namespace ThreadSync.Gateway.Pipeline.Internal;
 
 /// <summary>
 /// The governed pipeline as an <see cref="IChatClient"/>: establishes the request context, plans the route (model and
-/// fallbacks), calls providers through retries, fallbacks and circuit breakers, and prices the usage — streams
-/// included, however they end. Both the HTTP endpoints and in-process callers come through here, so there is no side door.
+/// fallbacks), enforces a managed key's access rules, rate limits and budgets (reserve before the call, settle after),
+/// calls providers through retries, fallbacks and circuit breakers, and prices the usage — streams included, however
+/// they end. Both the HTTP endpoints and in-process callers come through here, so there is no side door.
 /// </summary>
 internal sealed class GatewayChatClient : IChatClient
 {
@@ -20,6 +23,8 @@ internal sealed class GatewayChatClient : IChatClient
     private readonly RetiredModelResolver _retired;
     private readonly ProviderClientRegistry _providers;
     private readonly FailoverExecutor _executor;
+    private readonly QuotaEnforcer _quotas;
+    private readonly IModelCatalog _catalog;
     private readonly TimeProvider _timeProvider;
     private readonly ChatClientMetadata _metadata = new("threadsync");
 
@@ -28,8 +33,12 @@ internal sealed class GatewayChatClient : IChatClient
         RetiredModelResolver retired,
         ProviderClientRegistry providers,
         FailoverExecutor executor,
+        QuotaEnforcer quotas,
+        IModelCatalog catalog,
         TimeProvider timeProvider)
     {
+        _quotas = quotas;
+        _catalog = catalog;
         _planners = planners;
         _retired = retired;
         _providers = providers;
@@ -44,13 +53,23 @@ internal sealed class GatewayChatClient : IChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         var costContext = CostContext.Create(options, _timeProvider.GetUtcNow());
-        var (context, decision, providerOptions) = await PrepareAsync(messages, options, costContext, cancellationToken).ConfigureAwait(false);
-        var response = await _executor.GetResponseAsync(decision, messages, providerOptions, context, cancellationToken).ConfigureAwait(false);
-        var model = context.Model!;
-        context.Usage = CostCalculator.Compute(model, response.Usage, costContext);
-        response.ModelId ??= model.Id;
-        (response.AdditionalProperties ??= [])[GatewayChatOptionsExtensions.ContextKey] = context;
-        return response;
+        var context = ContextOf(options);
+        try
+        {
+            var (decision, providerOptions) = await PrepareAsync(context, messages, options, costContext, cancellationToken).ConfigureAwait(false);
+            var response = await _executor.GetResponseAsync(decision, messages, providerOptions, context, cancellationToken).ConfigureAwait(false);
+            var model = context.Model!;
+            context.Usage = CostCalculator.Compute(model, response.Usage, costContext);
+            response.ModelId ??= model.Id;
+            (response.AdditionalProperties ??= [])[GatewayChatOptionsExtensions.ContextKey] = context;
+            await _quotas.SettleAsync(context, UsageVerdicts.Ok, 200).ConfigureAwait(false);
+            return response;
+        }
+        catch (Exception ex)
+        {
+            await _quotas.SettleAsync(context, Verdict(ex, cancellationToken), Status(ex)).ConfigureAwait(false);
+            throw;
+        }
     }
 
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
@@ -60,13 +79,44 @@ internal sealed class GatewayChatClient : IChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         var costContext = CostContext.Create(options, _timeProvider.GetUtcNow());
-        var (context, decision, providerOptions) = await PrepareAsync(messages, options, costContext, cancellationToken).ConfigureAwait(false);
-        var accumulator = new StreamUsageAccumulator(messages, options);
-        var started = false;
+        var context = ContextOf(options);
+        RouteDecision decision;
+        ChatOptions providerOptions;
         try
         {
-            await foreach (var update in _executor.GetStreamingResponseAsync(decision, messages, providerOptions, context, cancellationToken).ConfigureAwait(false))
+            (decision, providerOptions) = await PrepareAsync(context, messages, options, costContext, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            await _quotas.SettleAsync(context, Verdict(ex, cancellationToken), Status(ex)).ConfigureAwait(false);
+            throw;
+        }
+
+        var accumulator = new StreamUsageAccumulator(messages, options);
+        var started = false;
+        var completed = false;
+        Exception? failure = null;
+        var updates = _executor.GetStreamingResponseAsync(decision, messages, providerOptions, context, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        try
+        {
+            while (true)
             {
+                // Enumerated by hand so a failure can be caught and recorded (an iterator cannot yield inside a catch block's try).
+                try
+                {
+                    if (!await updates.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        completed = true;
+                        break;
+                    }
+                }
+                catch (Exception ex)
+                {
+                    failure = ex;
+                    throw;
+                }
+
+                var update = updates.Current;
                 started = true;
                 var model = context.Model!;
                 update.ModelId ??= model.Id;
@@ -86,12 +136,19 @@ internal sealed class GatewayChatClient : IChatClient
         }
         finally
         {
+            await updates.DisposeAsync().ConfigureAwait(false);
+
             // However the stream ended (finished, broken mid-way, or the client went away), bill what was produced:
             // the provider's counts where it reported them, estimates for the rest.
             if (started)
             {
                 context.Usage = CostCalculator.Compute(context.Model!, accumulator.GetUsage(), costContext);
             }
+
+            var verdict = completed ? UsageVerdicts.Ok
+                : failure is null ? UsageVerdicts.Cancelled
+                : Verdict(failure, cancellationToken);
+            await _quotas.SettleAsync(context, verdict, started ? 200 : failure is null ? 499 : Status(failure)).ConfigureAwait(false);
         }
     }
 
@@ -109,17 +166,37 @@ internal sealed class GatewayChatClient : IChatClient
         // Provider clients are owned by the provider registry, a DI singleton.
     }
 
-    private async ValueTask<(GatewayRequestContext Context, RouteDecision Decision, ChatOptions ProviderOptions)> PrepareAsync(
-        IEnumerable<ChatMessage> messages,
-        ChatOptions? options,
-        CostContext costContext,
-        CancellationToken cancellationToken)
+    private static string Verdict(Exception ex, CancellationToken cancellationToken) =>
+        ex is OperationCanceledException && cancellationToken.IsCancellationRequested ? UsageVerdicts.Cancelled : UsageVerdicts.Failed;
+
+    /// <summary>The status the client sees for a failure: the gateway error's, 499 (client closed) for cancellation, else 500.</summary>
+    private static int Status(Exception ex) => ex switch
+    {
+        GatewayException gateway => gateway.StatusCode,
+        OperationCanceledException => 499,
+        _ => 500,
+    };
+
+    private GatewayRequestContext ContextOf(ChatOptions? options)
     {
         if (!options.TryGetGatewayContext(out var context))
         {
             context = new GatewayRequestContext(GatewayCaller.InProcess);
         }
 
+        context.StartTimestamp = _timeProvider.GetTimestamp();
+        context.StartedAt = _timeProvider.GetUtcNow();
+        return context;
+    }
+
+    private async ValueTask<(RouteDecision Decision, ChatOptions ProviderOptions)> PrepareAsync(
+        GatewayRequestContext context,
+        IEnumerable<ChatMessage> messages,
+        ChatOptions? options,
+        CostContext costContext,
+        CancellationToken cancellationToken)
+    {
+        var governance = context.Caller.Governance;
         var planner = _planners.Planner;
         var policy = planner.PolicyFor(context.Caller.OrgId);
         var model = options?.ModelId;
@@ -132,7 +209,7 @@ internal sealed class GatewayChatClient : IChatClient
                 _providers.TryGet(router.Provider, out routerClient);
             }
 
-            decision = await planner.DecideAutoAsync(messages, options, policy, routerClient, isAllowed: null, cancellationToken).ConfigureAwait(false);
+            decision = await planner.DecideAutoAsync(messages, options, policy, routerClient, governance?.IsAllowed, cancellationToken).ConfigureAwait(false);
             if (decision.RouterModel is { } routerModel && decision.RouterUsage is { } routerUsage)
             {
                 // The router call is the caller's too: it is priced and kept for billing beside the answer's own usage.
@@ -142,16 +219,31 @@ internal sealed class GatewayChatClient : IChatClient
         else if (string.IsNullOrWhiteSpace(model))
         {
             decision = planner.DecideDefault();
+            if (governance is not null)
+            {
+                decision = await _quotas.RestrictAsync(context, governance, decision.Candidates.Count > 0 ? decision.Candidates[0] : null, decision).ConfigureAwait(false);
+            }
         }
         else
         {
             var name = _retired.Resolve(model, policy.RetiredModels, costContext.Date, out var remappedFrom);
             decision = planner.DecidePinned(name);
             context.RemappedFrom = remappedFrom;
+            if (governance is not null)
+            {
+                // The model the caller named must be allowed, even when it is unavailable and a fallback would serve.
+                _catalog.TryResolve(name, out var requested);
+                decision = await _quotas.RestrictAsync(context, governance, requested, decision).ConfigureAwait(false);
+            }
         }
 
         // Each attempt sets the catalog id of its model on this copy; the caller's options object is left untouched.
         var providerOptions = options?.Clone() ?? new ChatOptions();
-        return (context, decision, providerOptions);
+        if (governance is not null)
+        {
+            await _quotas.ReserveAsync(context, governance, decision, messages, providerOptions, costContext, cancellationToken).ConfigureAwait(false);
+        }
+
+        return (decision, providerOptions);
     }
 }
