@@ -1,0 +1,255 @@
+using Npgsql;
+using ThreadSync.Gateway.Governance;
+using static ThreadSync.Gateway.Storage.Postgres.PostgresParameters;
+
+namespace ThreadSync.Gateway.Storage.Postgres;
+
+/// <summary>
+/// Reservations and settlement in PostgreSQL, enforced across every instance sharing the database. Each call is one
+/// statement, one round trip: <c>quota_reserve_v1</c> locks the scope rows in a fixed order, counts, checks and holds;
+/// <c>quota_settle_v1</c> swaps the holds for the actuals and appends the usage record (see <see cref="PostgresMigrations"/>).
+/// </summary>
+internal sealed class PostgresQuotaStore : IQuotaStore
+{
+    private const string ReserveSql =
+        "select granted, denied_ord, denied_limit, now_at, requests_hour, tokens_hour, tokens_day, tokens_month, cost_day, cost_month, "
+        + "oldest_request_slot, oldest_token_slot, denied_slots, denied_slot_requests, denied_slot_tokens "
+        + "from quota_reserve_v1($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+
+    private const string SettleSql =
+        "select quota_settle_v1($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)";
+
+    private const string CountsSql =
+        "select requests_hour, tokens_hour, tokens_day, tokens_month, cost_day, cost_month from quota_sums_v1($1, $2, coalesce($3, now()))";
+
+    private readonly PostgresDatabase _database;
+
+    /// <summary>Initializes a new instance of the <see cref="PostgresQuotaStore"/> class.</summary>
+    /// <param name="database">The database.</param>
+    public PostgresQuotaStore(PostgresDatabase database)
+    {
+        _database = database;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<QuotaDecision> ReserveAsync(QuotaReservation reservation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reservation);
+        ArgumentNullException.ThrowIfNull(reservation.Id);
+        ArgumentNullException.ThrowIfNull(reservation.Scopes);
+        ArgumentOutOfRangeException.ThrowIfNegative(reservation.Tokens);
+        ArgumentOutOfRangeException.ThrowIfNegative(reservation.CostNanoUsd);
+        ArgumentOutOfRangeException.ThrowIfLessThan(reservation.HoldFor, TimeSpan.Zero);
+
+        var scopes = InLockOrder(reservation.Scopes);
+        var n = scopes.Count;
+        var kinds = new short[n];
+        var ids = new string[n];
+        var requestsPerHour = new long?[n];
+        var tokensPerHour = new long?[n];
+        var dailyTokens = new long?[n];
+        var monthlyTokens = new long?[n];
+        var dailyNanoUsd = new long?[n];
+        var monthlyNanoUsd = new long?[n];
+        for (var i = 0; i < n; i++)
+        {
+            var (kind, id, limits) = scopes[i];
+            kinds[i] = (short)kind;
+            ids[i] = id;
+            requestsPerHour[i] = limits.RequestsPerHour;
+            tokensPerHour[i] = limits.TokensPerHour;
+            dailyTokens[i] = limits.DailyTokens;
+            monthlyTokens[i] = limits.MonthlyTokens;
+            dailyNanoUsd[i] = NanoUsdLimit(limits.DailyUsd);
+            monthlyNanoUsd[i] = NanoUsdLimit(limits.MonthlyUsd);
+        }
+
+        await _database.EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = _database.DataSource.CreateCommand(ReserveSql);
+        command.Parameters.Add(Text(reservation.Id));
+        command.Parameters.Add(new NpgsqlParameter<short[]> { TypedValue = kinds });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = ids });
+        command.Parameters.Add(new NpgsqlParameter<long?[]> { TypedValue = requestsPerHour });
+        command.Parameters.Add(new NpgsqlParameter<long?[]> { TypedValue = tokensPerHour });
+        command.Parameters.Add(new NpgsqlParameter<long?[]> { TypedValue = dailyTokens });
+        command.Parameters.Add(new NpgsqlParameter<long?[]> { TypedValue = monthlyTokens });
+        command.Parameters.Add(new NpgsqlParameter<long?[]> { TypedValue = dailyNanoUsd });
+        command.Parameters.Add(new NpgsqlParameter<long?[]> { TypedValue = monthlyNanoUsd });
+        command.Parameters.Add(Bigint(reservation.Tokens));
+        command.Parameters.Add(Bigint(reservation.CostNanoUsd));
+        command.Parameters.Add(Bigint(reservation.HoldFor.Ticks / TimeSpan.TicksPerMicrosecond));
+        command.Parameters.Add(_database.NowParameter());
+
+        NpgsqlDataReader reader;
+        try
+        {
+            reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.TableName == "quota_reservations")
+        {
+            throw new InvalidOperationException($"A reservation with id '{reservation.Id}' is already outstanding.", e);
+        }
+
+        await using (reader.ConfigureAwait(false))
+        {
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var granted = reader.GetBoolean(0);
+            var now = reader.GetFieldValue<DateTimeOffset>(3);
+            // Counts per scope, in lock order (after this reservation when granted); null arrays when there is no scope.
+            var requestsHour = n == 0 ? [] : reader.GetFieldValue<long[]>(4);
+            var tokensHour = n == 0 ? [] : reader.GetFieldValue<long[]>(5);
+            var requests = n == 0 ? null : Rate(scopes, static l => l.RequestsPerHour, requestsHour, reader.GetFieldValue<long?[]>(10), now);
+            var tokens = n == 0 ? null : Rate(scopes, static l => l.TokensPerHour, tokensHour, reader.GetFieldValue<long?[]>(11), now);
+            if (granted)
+            {
+                return new QuotaDecision { Granted = true, Requests = requests, Tokens = tokens };
+            }
+
+            var denied = reader.GetInt32(1) - 1;
+            var limit = (QuotaLimitKind)reader.GetInt32(2);
+            var scope = scopes[denied];
+            var retryAfter = limit switch
+            {
+                QuotaLimitKind.RequestsPerHour => SlideOut(
+                    requestsHour[denied], 1, scope.Limits.RequestsPerHour!.Value, Slots(reader, 12), Slots(reader, 13), now),
+                QuotaLimitKind.TokensPerHour => SlideOut(
+                    tokensHour[denied], reservation.Tokens, scope.Limits.TokensPerHour!.Value, Slots(reader, 12), Slots(reader, 14), now),
+                QuotaLimitKind.DailyTokens or QuotaLimitKind.DailyUsd => NextUtcDay(now) - now,
+                _ => NextUtcMonth(now) - now,
+            };
+            return new QuotaDecision
+            {
+                Granted = false,
+                DeniedScope = scope.Kind,
+                DeniedScopeId = scope.Id,
+                DeniedLimit = limit,
+                RetryAfter = retryAfter,
+                Requests = requests,
+                Tokens = tokens,
+            };
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> SettleAsync(string reservationId, UsageRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reservationId);
+        ArgumentNullException.ThrowIfNull(record);
+        await _database.EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = _database.DataSource.CreateCommand(SettleSql);
+        command.Parameters.Add(Text(reservationId));
+        command.Parameters.Add(Bigint(record.TotalTokens));
+        command.Parameters.Add(Bigint(NanoUsd.FromUsd(record.CostUsd)));
+        command.Parameters.Add(_database.NowParameter());
+        PostgresUsageLedger.AddRecord(command.Parameters, record);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<QuotaCounts> GetCountsAsync(QuotaScopeKind kind, string id, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        await _database.EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = _database.DataSource.CreateCommand(CountsSql);
+        command.Parameters.Add(new NpgsqlParameter<short[]> { TypedValue = [(short)kind] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [id] });
+        command.Parameters.Add(_database.NowParameter());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return new QuotaCounts(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5));
+    }
+
+    /// <summary>Sorts scopes into the lock order (keys, teams, orgs; then by id, ordinal), merging a scope named twice into its stricter limits.</summary>
+    /// <param name="scopes">The reservation's scopes.</param>
+    /// <returns>The scopes in lock order, each once.</returns>
+    internal static List<QuotaScope> InLockOrder(IReadOnlyList<QuotaScope> scopes)
+    {
+        var sorted = new List<QuotaScope>(scopes.Count);
+        foreach (var scope in scopes.OrderBy(s => s.Kind).ThenBy(s => s.Id, StringComparer.Ordinal))
+        {
+            if (sorted.Count > 0 && sorted[^1] is var last && last.Kind == scope.Kind && string.Equals(last.Id, scope.Id, StringComparison.Ordinal))
+            {
+                sorted[^1] = last with { Limits = last.Limits.CappedBy(scope.Limits) };
+            }
+            else
+            {
+                sorted.Add(scope);
+            }
+        }
+
+        return sorted;
+    }
+
+    /// <summary>How long until enough counted minute slots slide out of the hour for a request needing <paramref name="need"/> to pass.</summary>
+    /// <param name="counted">What the hour counts now.</param>
+    /// <param name="need">What the request adds.</param>
+    /// <param name="limit">The limit per hour.</param>
+    /// <param name="slots">The counted slots (minutes since the Unix epoch), oldest first.</param>
+    /// <param name="amounts">What each slot counts.</param>
+    /// <param name="now">The store's time.</param>
+    /// <returns>The wait; a full hour when the request could never pass.</returns>
+    internal static TimeSpan SlideOut(long counted, long need, long limit, long[] slots, long[] amounts, DateTimeOffset now)
+    {
+        if (need > limit)
+        {
+            return TimeSpan.FromHours(1);
+        }
+
+        var left = counted;
+        for (var i = 0; i < slots.Length; i++)
+        {
+            left -= amounts[i];
+            if (left + need <= limit)
+            {
+                return Max(SlotEnd(slots[i]) - now, TimeSpan.Zero);
+            }
+        }
+
+        return TimeSpan.FromHours(1);
+    }
+
+    /// <summary>When a minute slot stops counting: 61 minutes after it began.</summary>
+    /// <param name="slot">The slot, in minutes since the Unix epoch.</param>
+    /// <returns>The instant.</returns>
+    internal static DateTimeOffset SlotEnd(long slot) => DateTimeOffset.FromUnixTimeSeconds((slot + 61) * 60);
+
+    private static QuotaRate? Rate(List<QuotaScope> scopes, Func<QuotaLimits, long?> limitOf, long[] counted, long?[] oldest, DateTimeOffset now)
+    {
+        QuotaRate? tightest = null;
+        for (var i = 0; i < scopes.Count; i++)
+        {
+            if (limitOf(scopes[i].Limits) is not { } limit)
+            {
+                continue;
+            }
+
+            var remaining = Math.Max(0, limit - counted[i]);
+            if (tightest is null || remaining < tightest.Remaining)
+            {
+                var reset = oldest[i] is { } slot ? Max(SlotEnd(slot) - now, TimeSpan.Zero) : TimeSpan.Zero;
+                tightest = new QuotaRate(limit, remaining, reset);
+            }
+        }
+
+        return tightest;
+    }
+
+    private static long[] Slots(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? [] : reader.GetFieldValue<long[]>(ordinal);
+
+    private static long? NanoUsdLimit(decimal? usd) => usd switch
+    {
+        null => null,
+        >= long.MaxValue / 1_000_000_000L => long.MaxValue,
+        { } value => NanoUsd.FromUsd(value),
+    };
+
+    private static DateTimeOffset NextUtcDay(DateTimeOffset now) => new(now.UtcDateTime.Date.AddDays(1), TimeSpan.Zero);
+
+    private static DateTimeOffset NextUtcMonth(DateTimeOffset now)
+    {
+        var utc = now.UtcDateTime;
+        return new DateTimeOffset(utc.Year, utc.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1);
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}

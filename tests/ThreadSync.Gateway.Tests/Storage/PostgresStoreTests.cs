@@ -1,0 +1,331 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+using ThreadSync.Gateway.Governance;
+using ThreadSync.Gateway.Storage;
+using ThreadSync.Gateway.Storage.Postgres;
+
+namespace ThreadSync.Gateway.Tests.Storage;
+
+/// <summary>
+/// What only the PostgreSQL backend has to prove: limits hold across instances (separate connection pools on one
+/// database) under real concurrency, migrations are safe to race, and the database's clock drives time.
+/// </summary>
+public sealed class PostgresStoreTests : IAsyncDisposable
+{
+    private static readonly DateTimeOffset Start = new(2026, 3, 15, 12, 0, 30, TimeSpan.Zero);
+    private readonly List<PostgresTestDatabase> _databases = [];
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var database in _databases)
+        {
+            await database.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task RequestsPerHour_RacedByHundredRequestsOnTwoInstances_GrantsExactlyTheLimit()
+    {
+        var connectionString = await DatabaseAsync();
+        GatewayStores[] instances = [PostgresStores.Create(connectionString, TimeProvider.System), PostgresStores.Create(connectionString, TimeProvider.System)];
+        QuotaScope[] scopes = [new(QuotaScopeKind.Key, "key_race", new QuotaLimits { RequestsPerHour = 10 })];
+
+        var decisions = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => Task.Run(async () =>
+            await instances[i % 2].Quotas.ReserveAsync(new QuotaReservation($"req_{i}", scopes, 0, 0, TimeSpan.FromMinutes(5)), TestContext.Current.CancellationToken))));
+
+        Assert.Equal(10, decisions.Count(d => d.Granted));
+        Assert.All(decisions.Where(d => !d.Granted), d =>
+        {
+            Assert.Equal(QuotaLimitKind.RequestsPerHour, d.DeniedLimit);
+            Assert.Equal("key_race", d.DeniedScopeId);
+            Assert.InRange(d.RetryAfter, TimeSpan.FromMinutes(59), TimeSpan.FromMinutes(61));
+            Assert.Equal(new QuotaRate(10, 0, d.Requests!.Reset), d.Requests);
+        });
+        var counts = await instances[1].Quotas.GetCountsAsync(QuotaScopeKind.Key, "key_race", TestContext.Current.CancellationToken);
+        Assert.Equal(10, counts.RequestsThisHour);
+    }
+
+    [Fact]
+    public async Task DailyUsd_RacedAcrossKeyTeamAndOrgOnTwoInstances_NeverOverspends()
+    {
+        var connectionString = await DatabaseAsync();
+        GatewayStores[] instances = [PostgresStores.Create(connectionString, TimeProvider.System), PostgresStores.Create(connectionString, TimeProvider.System)];
+        var org = new QuotaScope(QuotaScopeKind.Org, "org_race", new QuotaLimits { DailyUsd = 0.80m });
+        QuotaScope[] teams =
+        [
+            new(QuotaScopeKind.Team, "team_a", new QuotaLimits { DailyUsd = 0.50m }),
+            new(QuotaScopeKind.Team, "team_b", new QuotaLimits { DailyUsd = 0.50m }),
+        ];
+        var keys = Enumerable.Range(0, 4).Select(i => new QuotaScope(QuotaScopeKind.Key, $"key_{i}", new QuotaLimits { DailyUsd = 0.30m })).ToArray();
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(async () =>
+        {
+            var store = instances[i % 2];
+            var key = keys[i % 4];
+            var team = teams[i % 4 / 2];
+
+            // Scopes in a different order on every other request: the store sorts them into its lock order.
+            QuotaScope[] scopes = i % 3 == 0 ? [org, team, key] : [key, team, org];
+            var decision = await store.Quotas.ReserveAsync(
+                new QuotaReservation($"req_{i}", scopes, 1_000, NanoUsd.FromUsd(0.05m), TimeSpan.FromMinutes(5)),
+                TestContext.Current.CancellationToken);
+            if (decision.Granted)
+            {
+                var record = Record($"req_{i}", key.Id, team.Id, org.Id, 0.02m + (i % 4 * 0.01m), DateTimeOffset.UtcNow);
+                Assert.True(await store.Quotas.SettleAsync($"req_{i}", record, TestContext.Current.CancellationToken));
+            }
+
+            return decision;
+        })));
+
+        Assert.Contains(outcomes, d => d.Granted);
+        Assert.Contains(outcomes, d => !d.Granted && d.DeniedLimit == QuotaLimitKind.DailyUsd);
+        var usage = await instances[0].Usage.AggregateAsync(new UsageFilter(), UsageGrouping.Key | UsageGrouping.Team | UsageGrouping.Org, TestContext.Current.CancellationToken);
+        Assert.InRange(usage.Sum(u => u.CostUsd), 0.01m, 0.80m);
+        foreach (var team in teams)
+        {
+            Assert.InRange(usage.Where(u => u.TeamId == team.Id).Sum(u => u.CostUsd), 0m, 0.50m);
+        }
+
+        foreach (var key in keys)
+        {
+            Assert.InRange(usage.Where(u => u.KeyId == key.Id).Sum(u => u.CostUsd), 0m, 0.30m);
+        }
+
+        // What the store counts is exactly what the ledger holds: every hold was replaced by its actual cost.
+        var orgCounts = await instances[1].Quotas.GetCountsAsync(QuotaScopeKind.Org, org.Id, TestContext.Current.CancellationToken);
+        Assert.Equal(NanoUsd.FromUsd(usage.Sum(u => u.CostUsd)), orgCounts.CostNanoUsdToday);
+        Assert.Equal(outcomes.Count(d => d.Granted), orgCounts.RequestsThisHour);
+    }
+
+    [Fact]
+    public async Task Migration_RacedByTwoInstancesAndLazyFirstUse_AppliesEachVersionOnce()
+    {
+        var connectionString = await DatabaseAsync();
+        GatewayStores[] instances = [PostgresStores.Create(connectionString, TimeProvider.System), PostgresStores.Create(connectionString, TimeProvider.System)];
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
+        {
+            var stores = instances[i % 2];
+            if (i % 4 < 2)
+            {
+                await stores.Migrator.MigrateAsync(TestContext.Current.CancellationToken);
+            }
+            else
+            {
+                // Lazy: the first use migrates.
+                await stores.Governance.ListOrgsAsync(TestContext.Current.CancellationToken);
+            }
+        })));
+        var third = PostgresStores.Create(connectionString, TimeProvider.System);
+        await third.Migrator.MigrateAsync(TestContext.Current.CancellationToken);
+
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = new NpgsqlCommand("select count(*), count(distinct version), max(version) from schema_version", connection);
+        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        Assert.True(await reader.ReadAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(PostgresMigrations.Scripts.Count, reader.GetInt64(0));
+        Assert.Equal(PostgresMigrations.Scripts.Count, reader.GetInt64(1));
+        Assert.Equal(PostgresMigrations.Scripts[^1].Key, reader.GetInt32(2));
+    }
+
+    [Fact]
+    public async Task DatabaseClock_CountsHolds_ReleasesExpiredOnes_AndSettles()
+    {
+        var stores = PostgresStores.Create(await DatabaseAsync(), TimeProvider.System);
+        var ct = TestContext.Current.CancellationToken;
+        QuotaScope[] scopes = [new(QuotaScopeKind.Key, "key_clock", new QuotaLimits { TokensPerHour = 1_000, DailyUsd = 1m })];
+
+        Assert.True((await stores.Quotas.ReserveAsync(new QuotaReservation("short", scopes, 400, 1_000, TimeSpan.FromSeconds(2)), ct)).Granted);
+        var counts = await stores.Quotas.GetCountsAsync(QuotaScopeKind.Key, "key_clock", ct);
+        Assert.Equal(new QuotaCounts(1, 400, 400, 400, 1_000, 1_000), counts);
+
+        // The database's clock releases the unsettled hold; the request stays counted.
+        var deadline = Stopwatch.GetTimestamp() + (Stopwatch.Frequency * 15);
+        while ((counts = await stores.Quotas.GetCountsAsync(QuotaScopeKind.Key, "key_clock", ct)).TokensThisHour != 0 && Stopwatch.GetTimestamp() < deadline)
+        {
+            await Task.Delay(100, ct);
+        }
+
+        Assert.Equal(new QuotaCounts(1, 0, 0, 0, 0, 0), counts);
+
+        var decision = await stores.Quotas.ReserveAsync(new QuotaReservation("long", scopes, 900, NanoUsd.FromUsd(0.5m), TimeSpan.FromMinutes(5)), ct);
+        Assert.True(decision.Granted);
+        Assert.Equal(1_000, decision.Tokens!.Limit);
+        Assert.Equal(100, decision.Tokens.Remaining);
+        Assert.InRange(decision.Tokens.Reset, TimeSpan.FromMinutes(60), TimeSpan.FromMinutes(61));
+
+        var refused = await stores.Quotas.ReserveAsync(new QuotaReservation("over", scopes, 200, 0, TimeSpan.FromMinutes(5)), ct);
+        Assert.False(refused.Granted);
+        Assert.Equal(QuotaLimitKind.TokensPerHour, refused.DeniedLimit);
+        Assert.InRange(refused.RetryAfter, TimeSpan.FromMinutes(60), TimeSpan.FromMinutes(61));
+
+        Assert.True(await stores.Quotas.SettleAsync("long", Record("long", "key_clock", null, null, 0.25m, DateTimeOffset.UtcNow, 300), ct));
+        Assert.False(await stores.Quotas.SettleAsync("long", Record("long", "key_clock", null, null, 0.25m, DateTimeOffset.UtcNow, 300), ct));
+        Assert.Equal(new QuotaCounts(2, 300, 300, 300, NanoUsd.FromUsd(0.25m), NanoUsd.FromUsd(0.25m)), await stores.Quotas.GetCountsAsync(QuotaScopeKind.Key, "key_clock", ct));
+
+        var budget = await stores.Quotas.ReserveAsync(new QuotaReservation("budget", scopes, 0, NanoUsd.FromUsd(0.80m), TimeSpan.FromMinutes(5)), ct);
+        Assert.False(budget.Granted);
+        Assert.Equal(QuotaLimitKind.DailyUsd, budget.DeniedLimit);
+        var midnight = DateTimeOffset.UtcNow.UtcDateTime.Date.AddDays(1);
+        Assert.InRange(budget.RetryAfter, midnight - DateTime.UtcNow - TimeSpan.FromMinutes(1), midnight - DateTime.UtcNow + TimeSpan.FromMinutes(1));
+    }
+
+    [Fact]
+    public async Task SlidingHour_ASlotStopsCounting61MinutesAfterItBegan()
+    {
+        var clock = new FakeTimeProvider(Start);
+        var stores = PostgresStores.Create(await DatabaseAsync(), clock);
+        var ct = TestContext.Current.CancellationToken;
+        QuotaScope[] scopes = [new(QuotaScopeKind.Key, "k", new QuotaLimits { RequestsPerHour = 2 })];
+
+        Assert.True((await stores.Quotas.ReserveAsync(new QuotaReservation("r1", scopes, 0, 0, TimeSpan.FromMinutes(1)), ct)).Granted);
+        clock.SetUtcNow(Start.AddMinutes(29.5)); // 12:30:00
+        var second = await stores.Quotas.ReserveAsync(new QuotaReservation("r2", scopes, 0, 0, TimeSpan.FromMinutes(1)), ct);
+        Assert.True(second.Granted);
+        Assert.Equal(new QuotaRate(2, 0, TimeSpan.FromMinutes(31)), second.Requests);
+
+        var refused = await stores.Quotas.ReserveAsync(new QuotaReservation("r3", scopes, 0, 0, TimeSpan.FromMinutes(1)), ct);
+        Assert.False(refused.Granted);
+        Assert.Equal(QuotaScopeKind.Key, refused.DeniedScope);
+        Assert.Equal(TimeSpan.FromMinutes(31), refused.RetryAfter); // the 12:00 slot counts until 13:01:00
+
+        clock.SetUtcNow(new DateTimeOffset(2026, 3, 15, 13, 0, 59, TimeSpan.Zero));
+        Assert.False((await stores.Quotas.ReserveAsync(new QuotaReservation("r4", scopes, 0, 0, TimeSpan.FromMinutes(1)), ct)).Granted);
+        clock.SetUtcNow(new DateTimeOffset(2026, 3, 15, 13, 1, 0, TimeSpan.Zero));
+        Assert.True((await stores.Quotas.ReserveAsync(new QuotaReservation("r5", scopes, 0, 0, TimeSpan.FromMinutes(1)), ct)).Granted);
+        Assert.Equal(2, (await stores.Quotas.GetCountsAsync(QuotaScopeKind.Key, "k", ct)).RequestsThisHour);
+    }
+
+    [Fact]
+    public async Task Settle_CountsTheActualsInTheDayTheHoldWasCountedIn()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 31, 23, 59, 30, TimeSpan.Zero));
+        var stores = PostgresStores.Create(await DatabaseAsync(), clock);
+        var ct = TestContext.Current.CancellationToken;
+        QuotaScope[] scopes = [new(QuotaScopeKind.Org, "o", new QuotaLimits { DailyTokens = 1_000, MonthlyTokens = 1_000 })];
+
+        Assert.True((await stores.Quotas.ReserveAsync(new QuotaReservation("march", scopes, 800, 0, TimeSpan.FromMinutes(10)), ct)).Granted);
+        var refused = await stores.Quotas.ReserveAsync(new QuotaReservation("march2", scopes, 800, 0, TimeSpan.FromMinutes(10)), ct);
+        Assert.Equal(QuotaLimitKind.DailyTokens, refused.DeniedLimit);
+        Assert.Equal(TimeSpan.FromSeconds(30), refused.RetryAfter);
+
+        clock.Advance(TimeSpan.FromMinutes(1)); // April 1st: a new day and month; March's hold still runs
+        Assert.True((await stores.Quotas.ReserveAsync(new QuotaReservation("april", scopes, 800, 0, TimeSpan.FromMinutes(10)), ct)).Granted);
+        Assert.True(await stores.Quotas.SettleAsync("march", Record("march", "k", null, "o", 0m, clock.GetUtcNow(), 500), ct));
+
+        var counts = await stores.Quotas.GetCountsAsync(QuotaScopeKind.Org, "o", ct);
+        Assert.Equal(800, counts.TokensToday); // April's hold only: March's actuals went to March
+        Assert.Equal(800, counts.TokensThisMonth);
+        Assert.Equal(1_300, counts.TokensThisHour);
+
+        var monthly = await stores.Quotas.ReserveAsync(new QuotaReservation("april2", [new(QuotaScopeKind.Org, "o", new QuotaLimits { MonthlyTokens = 1_000 })], 300, 0, TimeSpan.FromMinutes(10)), ct);
+        Assert.Equal(QuotaLimitKind.MonthlyTokens, monthly.DeniedLimit);
+        Assert.Equal(new DateTimeOffset(2026, 5, 1, 0, 0, 0, TimeSpan.Zero) - clock.GetUtcNow(), monthly.RetryAfter);
+    }
+
+    [Fact]
+    public async Task Reserve_IsAllOrNothing_AndNamesTheFirstFailingScopeAndLimit()
+    {
+        var clock = new FakeTimeProvider(Start);
+        var stores = PostgresStores.Create(await DatabaseAsync(), clock);
+        var ct = TestContext.Current.CancellationToken;
+        var key = new QuotaScope(QuotaScopeKind.Key, "k", new QuotaLimits { RequestsPerHour = 100, TokensPerHour = 10_000 });
+        var team = new QuotaScope(QuotaScopeKind.Team, "t", new QuotaLimits { RequestsPerHour = 5, MonthlyUsd = 1m });
+        var org = new QuotaScope(QuotaScopeKind.Org, "o", new QuotaLimits { DailyUsd = 0.10m, TokensPerHour = 2_000 });
+
+        var first = await stores.Quotas.ReserveAsync(new QuotaReservation("a", [org, team, key], 1_500, NanoUsd.FromUsd(0.05m), TimeSpan.FromMinutes(5)), ct);
+        Assert.True(first.Granted);
+        Assert.Equal(new QuotaRate(5, 4, TimeSpan.FromMinutes(61) - TimeSpan.FromSeconds(30)), first.Requests);
+        Assert.Equal(new QuotaRate(2_000, 500, TimeSpan.FromMinutes(61) - TimeSpan.FromSeconds(30)), first.Tokens);
+
+        // The org's tokens and budget both refuse; tokens per hour comes first. The key and team draw nothing.
+        var refused = await stores.Quotas.ReserveAsync(new QuotaReservation("b", [key, team, org], 1_000, NanoUsd.FromUsd(0.06m), TimeSpan.FromMinutes(5)), ct);
+        Assert.False(refused.Granted);
+        Assert.Equal((QuotaScopeKind.Org, "o", QuotaLimitKind.TokensPerHour), (refused.DeniedScope!.Value, refused.DeniedScopeId, refused.DeniedLimit!.Value));
+        Assert.Equal(TimeSpan.FromMinutes(61) - TimeSpan.FromSeconds(30), refused.RetryAfter);
+        Assert.Equal(new QuotaCounts(1, 1_500, 1_500, 1_500, NanoUsd.FromUsd(0.05m), NanoUsd.FromUsd(0.05m)), await stores.Quotas.GetCountsAsync(QuotaScopeKind.Key, "k", ct));
+
+        // A request that could never pass waits a full hour.
+        var never = await stores.Quotas.ReserveAsync(new QuotaReservation("c", [key], 20_000, 0, TimeSpan.FromMinutes(5)), ct);
+        Assert.Equal((QuotaLimitKind.TokensPerHour, TimeSpan.FromHours(1)), (never.DeniedLimit!.Value, never.RetryAfter));
+    }
+
+    [Fact]
+    public async Task Settle_Twice_OrUnknown_ReturnsFalse_AndStillAppendsTheRecord_AndExpiredHoldsAreReleased()
+    {
+        var clock = new FakeTimeProvider(Start);
+        var stores = PostgresStores.Create(await DatabaseAsync(), clock);
+        var ct = TestContext.Current.CancellationToken;
+        QuotaScope[] scopes = [new(QuotaScopeKind.Key, "k", new QuotaLimits { DailyTokens = 1_000 })];
+
+        Assert.True((await stores.Quotas.ReserveAsync(new QuotaReservation("crashed", scopes, 900, 0, TimeSpan.FromMinutes(2)), ct)).Granted);
+        Assert.False((await stores.Quotas.ReserveAsync(new QuotaReservation("blocked", scopes, 900, 0, TimeSpan.FromMinutes(2)), ct)).Granted);
+        clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.True((await stores.Quotas.ReserveAsync(new QuotaReservation("after", scopes, 900, 0, TimeSpan.FromMinutes(2)), ct)).Granted);
+        Assert.Equal(new QuotaCounts(2, 900, 900, 900, 0, 0), await stores.Quotas.GetCountsAsync(QuotaScopeKind.Key, "k", ct));
+
+        Assert.True(await stores.Quotas.SettleAsync("after", Record("after", "k", null, null, 0.01m, clock.GetUtcNow(), 100), ct));
+        Assert.False(await stores.Quotas.SettleAsync("after", Record("after", "k", null, null, 0.01m, clock.GetUtcNow(), 100), ct));
+        Assert.False(await stores.Quotas.SettleAsync("nobody", Record("nobody", "k", null, null, 0.01m, clock.GetUtcNow(), 100), ct));
+        Assert.Equal(new QuotaCounts(2, 100, 100, 100, NanoUsd.FromUsd(0.01m), NanoUsd.FromUsd(0.01m)), await stores.Quotas.GetCountsAsync(QuotaScopeKind.Key, "k", ct));
+
+        var records = await stores.Usage.ReadAsync(new UsageFilter { KeyId = "k" }, ct).ToListAsync(ct);
+        Assert.Equal(["after", "after", "nobody"], records.Select(r => r.CorrelationId));
+    }
+
+    [Fact]
+    public async Task ReserveAndSettle_Latency_IsMeasured()
+    {
+        var stores = PostgresStores.Create(await DatabaseAsync(), TimeProvider.System);
+        var ct = TestContext.Current.CancellationToken;
+        QuotaScope[] scopes =
+        [
+            new(QuotaScopeKind.Key, "k", new QuotaLimits { RequestsPerHour = 1_000_000, TokensPerHour = 1_000_000_000 }),
+            new(QuotaScopeKind.Team, "t", new QuotaLimits { DailyUsd = 1_000_000m }),
+            new(QuotaScopeKind.Org, "o", new QuotaLimits { MonthlyUsd = 1_000_000m, DailyTokens = 1_000_000_000 }),
+        ];
+        var record = Record("x", "k", "t", "o", 0.001m, DateTimeOffset.UtcNow, 120);
+        var samples = new List<double>();
+        for (var i = 0; i < 600; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            Assert.True((await stores.Quotas.ReserveAsync(new QuotaReservation($"r{i}", scopes, 200, 10_000, TimeSpan.FromMinutes(5)), ct)).Granted);
+            Assert.True(await stores.Quotas.SettleAsync($"r{i}", record, ct));
+            if (i >= 100)
+            {
+                samples.Add(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+            }
+        }
+
+        samples.Sort();
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"reserve+settle over 3 scopes: p50 {samples[samples.Count / 2]:F0} µs, p99 {samples[samples.Count * 99 / 100]:F0} µs");
+        Assert.True(samples[samples.Count / 2] < 50_000, "reserve+settle took over 50 ms at the median");
+    }
+
+    private static UsageRecord Record(string correlationId, string keyId, string? teamId, string? orgId, decimal costUsd, DateTimeOffset at, long outputTokens = 10) => new()
+    {
+        At = at,
+        CorrelationId = correlationId,
+        KeyId = keyId,
+        TeamId = teamId,
+        OrgId = orgId,
+        Model = "gpt-4o-mini",
+        Provider = "openai",
+        InputTokens = 0,
+        OutputTokens = outputTokens,
+        CostUsd = costUsd,
+        Verdict = UsageVerdicts.Ok,
+        StatusCode = 200,
+    };
+
+    private async Task<string> DatabaseAsync()
+    {
+        var database = await PostgresTestServer.CreateDatabaseAsync();
+        _databases.Add(database);
+        return database.ConnectionString;
+    }
+}
