@@ -28,7 +28,7 @@ public static class SampleServer
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        EnsureAnApiKey(builder.Configuration);
+        EnsureAFirstKey(builder.Configuration);
 
         builder.Services.AddThreadSyncGateway(builder.Configuration.GetSection(GatewayOptions.SectionName));
         builder.Services.AddThreadSyncHosting(builder.Configuration.GetSection(ThreadSyncHttpOptions.SectionName));
@@ -41,26 +41,31 @@ public static class SampleServer
     }
 
     /// <summary>
-    /// Interim, until managed keys: with no key in <c>ThreadSync:Auth:ApiKeys</c>, generate one for this run
-    /// and print it once to the console (never to the log), so the server is usable but never open.
+    /// First run of the quick start: with no bootstrap key configured (<c>ThreadSync:Auth:BootstrapKeys</c>) and no
+    /// SQLite database yet, generate a client key, print it once to the console (never to the log), and import it as
+    /// the first managed key of the <c>default</c> org. Later runs find it in the database (only its hash).
     /// </summary>
-    private static void EnsureAnApiKey(ConfigurationManager configuration)
+    private static void EnsureAFirstKey(ConfigurationManager configuration)
     {
-        if (configuration.GetSection("ThreadSync:Auth:ApiKeys").GetChildren().Any(static c => !string.IsNullOrWhiteSpace(c.Value)))
+        var storage = configuration.GetSection("ThreadSync:Storage");
+        if (configuration.GetSection("ThreadSync:Auth:BootstrapKeys").GetChildren().Any(static c => !string.IsNullOrWhiteSpace(c.Value))
+            || !string.Equals(storage["Provider"] ?? nameof(StorageProvider.Sqlite), nameof(StorageProvider.Sqlite), StringComparison.OrdinalIgnoreCase)
+            || !string.IsNullOrEmpty(storage["ConnectionString"])
+            || File.Exists(Path.Combine(storage["DataDirectory"] ?? new StorageOptions().DataDirectory, "threadsync.db")))
         {
             return;
         }
 
-        var key = "tsg-" + RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 40);
-        configuration.AddInMemoryCollection([new("ThreadSync:Auth:ApiKeys:0", key)]);
+        var key = "tsg-" + RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 43);
+        configuration.AddInMemoryCollection([new("ThreadSync:Auth:BootstrapKeys:0", key)]);
         Console.WriteLine($"""
 
-            No API key is configured (ThreadSync:Auth:ApiKeys), so this run generated one. It is shown only now:
+            First run: this client key was created in the org 'default'. It is shown only now:
 
                 {key}
 
             Call the gateway with 'Authorization: Bearer <key>' or 'x-api-key: <key>'.
-            Set ThreadSync__Auth__ApiKeys__0 to choose your own.
+            Create more keys, teams and budgets with the admin API (docs/admin-api.md).
 
             """);
     }

@@ -206,7 +206,7 @@ public sealed class ChatCompletionsHttpTests(ServerUnderTest server) : IClassFix
         {
             ["ThreadSync:Providers:OpenAI:ApiKey"] = ServerUnderTest.UpstreamKey,
             ["ThreadSync:Providers:OpenAI:BaseUrl"] = server.Upstream.BaseUrl.ToString(),
-            ["ThreadSync:Auth:ApiKeys:0"] = ServerUnderTest.ClientKey,
+            ["ThreadSync:Auth:BootstrapKeys:0"] = ServerUnderTest.ClientKey,
         });
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(openAIOnly.Urls.Single()), "/v1/chat/completions"))
         {

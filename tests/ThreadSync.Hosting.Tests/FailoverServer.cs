@@ -39,7 +39,7 @@ public sealed class FailoverServer : IAsyncDisposable
         var upstreams = new Dictionary<FakeProviderKind, FakeProviderServer>();
         var all = new Dictionary<string, string?>
         {
-            ["ThreadSync:Auth:ApiKeys:0"] = ServerUnderTest.ClientKey,
+            ["ThreadSync:Auth:BootstrapKeys:0"] = ServerUnderTest.ClientKey,
             ["ThreadSync:Routing:Fallbacks:gpt-4o:0"] = "claude-sonnet-4-6",
             ["ThreadSync:Routing:Fallbacks:gpt-4o:1"] = "gemini-3.5-flash",
             ["ThreadSync:Resilience:RetryBaseDelay"] = "00:00:00.010",

@@ -36,13 +36,33 @@ public sealed class ServerUnderTest : IAsyncLifetime
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
+    /// <summary>
+    /// Starts the reference server with these settings on a free loopback port. Unless the settings name a store, it
+    /// gets its own SQLite database in a temporary folder, deleted when the server stops.
+    /// </summary>
     public static async Task<WebApplication> StartServerAsync(Dictionary<string, string?> settings)
     {
+        string? dataDirectory = null;
+        if (!settings.ContainsKey("ThreadSync:Storage:DataDirectory") && !settings.ContainsKey("ThreadSync:Storage:ConnectionString"))
+        {
+            dataDirectory = Directory.CreateTempSubdirectory("threadsync-test-").FullName;
+            settings = new Dictionary<string, string?>(settings) { ["ThreadSync:Storage:DataDirectory"] = dataDirectory };
+        }
+
         var app = SampleServer.Build(["--urls", "http://127.0.0.1:0"], builder =>
         {
             builder.Configuration.AddInMemoryCollection(settings);
             builder.Logging.ClearProviders();
         });
+        if (dataDirectory is not null)
+        {
+            app.Lifetime.ApplicationStopped.Register(() =>
+            {
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                Directory.Delete(dataDirectory, recursive: true);
+            });
+        }
+
         await app.StartAsync();
         return app;
     }
@@ -53,7 +73,7 @@ public sealed class ServerUnderTest : IAsyncLifetime
     {
         var settings = new Dictionary<string, string?>
         {
-            ["ThreadSync:Auth:ApiKeys:0"] = ClientKey,
+            ["ThreadSync:Auth:BootstrapKeys:0"] = ClientKey,
             ["ThreadSync:Http:MaxRequestBodyBytes"] = "65536",
 
             // The shared server checks what one upstream answer becomes; failover has its own servers (FailoverTests).

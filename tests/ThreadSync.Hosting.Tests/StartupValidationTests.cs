@@ -11,7 +11,7 @@ public sealed class StartupValidationTests
     {
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => ServerUnderTest.StartServerAsync(new()
         {
-            ["ThreadSync:Auth:ApiKeys:0"] = "k",
+            ["ThreadSync:Auth:BootstrapKeys:0"] = "k",
             [key] = value,
         }));
 

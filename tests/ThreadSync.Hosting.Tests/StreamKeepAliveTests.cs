@@ -17,7 +17,7 @@ public sealed class StreamKeepAliveTests : IAsyncLifetime
         _upstream = await FakeProviderServer.StartAsync(FakeProviderKind.Anthropic, new FakeProviderOptions { ApiKey = ServerUnderTest.UpstreamKey, StreamChunkDelayMilliseconds = 1000 });
         _app = await ServerUnderTest.StartServerAsync(new()
         {
-            ["ThreadSync:Auth:ApiKeys:0"] = ServerUnderTest.ClientKey,
+            ["ThreadSync:Auth:BootstrapKeys:0"] = ServerUnderTest.ClientKey,
             ["ThreadSync:Providers:Anthropic:ApiKey"] = ServerUnderTest.UpstreamKey,
             ["ThreadSync:Providers:Anthropic:BaseUrl"] = _upstream.BaseUrl.ToString(),
             ["ThreadSync:Http:StreamKeepAliveInterval"] = "00:00:00.050",

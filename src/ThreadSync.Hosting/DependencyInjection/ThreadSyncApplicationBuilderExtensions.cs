@@ -40,10 +40,10 @@ public static class ThreadSyncApplicationBuilderExtensions
     public static IEndpointRouteBuilder MapThreadSync(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapPost("/v1/chat/completions", static http => http.RequestServices.GetRequiredService<ChatCompletionsEndpoint>().HandleAsync(http));
-        endpoints.MapPost("/v1/messages", static http => http.RequestServices.GetRequiredService<MessagesEndpoint>().HandleAsync(http))
+        endpoints.MapPost(ChatCompletionsEndpoint.Path, static http => http.RequestServices.GetRequiredService<ChatCompletionsEndpoint>().HandleAsync(http));
+        endpoints.MapPost(MessagesEndpoint.Path, static http => http.RequestServices.GetRequiredService<MessagesEndpoint>().HandleAsync(http))
             .WithMetadata(AnthropicErrorFormat.Instance);
-        endpoints.MapPost("/api/v1/llm/chat", static http => http.RequestServices.GetRequiredService<LlmChatEndpoint>().HandleAsync(http));
+        endpoints.MapPost(LlmChatEndpoint.Path, static http => http.RequestServices.GetRequiredService<LlmChatEndpoint>().HandleAsync(http));
         endpoints.MapGet("/v1/models", static http => http.RequestServices.GetRequiredService<ModelsEndpoint>().HandleAsync(http));
         endpoints.MapGet("/health", HealthEndpoint.HandleAsync);
         if (endpoints.ServiceProvider.GetRequiredService<IOptions<ThreadSyncAdminOptions>>().Value.Enabled)

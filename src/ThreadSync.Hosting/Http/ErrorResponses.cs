@@ -23,6 +23,8 @@ internal static class ErrorResponses
             response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         }
 
+        RateLimitHeaders.Write(response.Headers, error.Quota);
+
         response.ContentType = "application/json";
         var correlationId = CorrelationId.Get(context);
         var writer = new Utf8JsonWriter(response.BodyWriter, HostingJson.WriterOptions);

@@ -24,14 +24,14 @@ public sealed class GatewayOptionsValidationTests
             ["ThreadSync:Providers:OpenAI:ApiKey"] = "sk-1",
             ["ThreadSync:Providers:OpenAI:BaseUrl"] = "http://127.0.0.1:9999/v1",
             ["ThreadSync:Providers:XAI:Timeout"] = "00:00:30",
-            ["ThreadSync:Auth:ApiKeys:0"] = "client-key",
+            ["ThreadSync:Auth:BootstrapKeys:0"] = "client-key",
             ["ThreadSync:DefaultModel"] = "gpt-4o",
         });
 
         Assert.Equal("sk-1", options.Providers.OpenAI.ApiKey);
         Assert.Equal("http://127.0.0.1:9999/v1", options.Providers.OpenAI.BaseUrl);
         Assert.Equal(TimeSpan.FromSeconds(30), options.Providers.XAI.Timeout);
-        Assert.Equal(["client-key"], options.Auth.ApiKeys);
+        Assert.Equal(["client-key"], options.Auth.BootstrapKeys);
         Assert.True(options.Providers.OpenAI.IsConfigured);
         Assert.False(options.Providers.Anthropic.IsConfigured);
     }
@@ -40,7 +40,13 @@ public sealed class GatewayOptionsValidationTests
     [InlineData("ThreadSync:Providers:OpenAI:BaseUrl", "not a url", "ThreadSync:Providers:OpenAI:BaseUrl")]
     [InlineData("ThreadSync:Providers:Perplexity:BaseUrl", "ftp://example.org", "ThreadSync:Providers:Perplexity:BaseUrl")]
     [InlineData("ThreadSync:Providers:XAI:Timeout", "-00:00:01", "ThreadSync:Providers:XAI:Timeout")]
-    [InlineData("ThreadSync:Auth:ApiKeys:0", " padded ", "ThreadSync:Auth:ApiKeys:0")]
+    [InlineData("ThreadSync:Auth:BootstrapKeys:0", " padded ", "ThreadSync:Auth:BootstrapKeys:0")]
+    [InlineData("ThreadSync:Auth:BootstrapOrg", "Not An Id", "ThreadSync:Auth:BootstrapOrg")]
+    [InlineData("ThreadSync:Auth:BootstrapTier", "platinum", "ThreadSync:Auth:BootstrapTier")]
+    [InlineData("ThreadSync:Governance:DefaultTier", "platinum", "ThreadSync:Governance:DefaultTier")]
+    [InlineData("ThreadSync:Governance:Tiers:gold:RequestsPerHour", "0", "ThreadSync:Governance:Tiers:gold")]
+    [InlineData("ThreadSync:Governance:DefaultMaxOutputTokens", "0", "ThreadSync:Governance:DefaultMaxOutputTokens")]
+    [InlineData("ThreadSync:Storage:Provider", "Postgres", "ThreadSync:Storage:ConnectionString")]
     [InlineData("ThreadSync:DefaultModel", "no-such-model", "ThreadSync:DefaultModel")]
     [InlineData("ThreadSync:Catalog:Path", " ", "ThreadSync:Catalog:Path")]
     public void Validate_MalformedSetting_FailsNamingTheSetting(string key, string value, string named)

@@ -22,6 +22,9 @@ internal sealed class MessagesEndpoint(
     StreamSettings streamSettings,
     ILogger<MessagesEndpoint> logger)
 {
+    /// <summary>The route, as the usage ledger records it.</summary>
+    public const string Path = "/v1/messages";
+
     public async Task HandleAsync(HttpContext http)
     {
         var request = http.Request;
@@ -34,7 +37,7 @@ internal sealed class MessagesEndpoint(
             request.Headers["anthropic-beta"].ToString(),
             static (body, beta) => AnthropicRequestParser.Parse(body, beta));
 
-        var context = new GatewayRequestContext(caller, correlationId);
+        var context = new GatewayRequestContext(caller, correlationId) { Endpoint = Path };
         parsed.Options.WithGatewayContext(context);
         var aborted = http.RequestAborted;
 

@@ -20,6 +20,9 @@ internal sealed class LlmChatEndpoint(
     StreamSettings streamSettings,
     ILogger<LlmChatEndpoint> logger)
 {
+    /// <summary>The route, as the usage ledger records it.</summary>
+    public const string Path = "/api/v1/llm/chat";
+
     /// <summary>The response id: <c>chat_</c> and the correlation id.</summary>
     public static string ResponseId(GatewayRequestContext context) => "chat_" + context.CorrelationId;
 
@@ -32,6 +35,7 @@ internal sealed class LlmChatEndpoint(
 
         var context = new GatewayRequestContext(caller, correlationId)
         {
+            Endpoint = Path,
             AutoRoute = parsed.AutoRoute,
             ConversationId = parsed.ConversationId,
         };

@@ -18,6 +18,9 @@ internal sealed class ChatCompletionsEndpoint(
     TimeProvider timeProvider,
     ILogger<ChatCompletionsEndpoint> logger)
 {
+    /// <summary>The route, as the usage ledger records it.</summary>
+    public const string Path = "/v1/chat/completions";
+
     public async Task HandleAsync(HttpContext http)
     {
         var request = http.Request;
@@ -25,7 +28,7 @@ internal sealed class ChatCompletionsEndpoint(
         var (caller, parsed) = await RequestGuards.ReadRequestAsync(
             request, authenticator, httpOptions.Value.MaxRequestBodyBytes, 0, static (body, _) => OpenAIChatRequestParser.Parse(body));
 
-        var context = new GatewayRequestContext(caller, correlationId) { AutoRoute = parsed.AutoRoute };
+        var context = new GatewayRequestContext(caller, correlationId) { AutoRoute = parsed.AutoRoute, Endpoint = Path };
         parsed.Options.WithGatewayContext(context);
         var created = timeProvider.GetUtcNow().ToUnixTimeSeconds();
         var aborted = http.RequestAborted;
