@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using ThreadSync.Gateway;
 using ThreadSync.Gateway.Governance;
 using ThreadSync.Gateway.Storage;
 using ThreadSync.Testing.FakeUpstreams;
