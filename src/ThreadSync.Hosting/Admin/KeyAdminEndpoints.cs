@@ -42,7 +42,6 @@ internal sealed class KeyAdminEndpoints(GatewayStores stores, IOptions<GatewayOp
             Access = body.Access("access") ?? AccessRules.AllowAll,
             CreatedAt = timeProvider.GetUtcNow(),
         };
-        call.TargetId = key.Id;
         call.SetDetails(key, static (writer, key) =>
         {
             writer.WriteString("org_id", key.OrgId);
@@ -67,6 +66,8 @@ internal sealed class KeyAdminEndpoints(GatewayStores stores, IOptions<GatewayOp
         {
             throw AdminErrors.Conflict("The key could not be created: its org or team no longer exists, or the generated id was taken. Retry.");
         }
+
+        call.TargetId = key.Id;
 
         return AdminResponse.Created(writer => WriteWithSecret(writer, key, secret, previousSecretExpiresAt: null));
     }
@@ -154,7 +155,7 @@ internal sealed class KeyAdminEndpoints(GatewayStores stores, IOptions<GatewayOp
     public async ValueTask<AdminResponse> RevokeAsync(AdminCall call)
     {
         var key = await FindAsync(call);
-        _ = await AdminBody.ReadAsync(call.Http.Request, optional: true);
+        (await AdminBody.ReadAsync(call.Http.Request, optional: true)).Allow();
         var alreadyRevoked = key.RevokedAt is not null;
         if (!alreadyRevoked)
         {
@@ -225,7 +226,7 @@ internal sealed class KeyAdminEndpoints(GatewayStores stores, IOptions<GatewayOp
     private async ValueTask<GatewayKey> FindAsync(AdminCall call)
     {
         var id = call.RouteId;
-        call.TargetId = id;
+        call.TargetId = AdminErrors.Quote(id);
         return (GatewayKeys.IsValidId(id) ? await Governance.GetKeyAsync(id, call.Aborted) : null)
             ?? throw AdminErrors.NotFound("key", id);
     }

@@ -22,7 +22,6 @@ internal sealed class OrgAdminEndpoints(GatewayStores stores, TimeProvider timeP
             Policy = body.Policy("policy") ?? OrgPolicy.None,
             CreatedAt = timeProvider.GetUtcNow(),
         };
-        call.TargetId = org.Id;
         call.SetDetails(org, static (writer, org) =>
         {
             writer.WriteString("name", org.Name);
@@ -33,6 +32,8 @@ internal sealed class OrgAdminEndpoints(GatewayStores stores, TimeProvider timeP
         {
             throw AdminErrors.Conflict($"An org with id '{org.Id}' already exists.", "id");
         }
+
+        call.TargetId = org.Id;
 
         return AdminResponse.Created(writer => AdminJson.WriteOrg(writer, org));
     }
@@ -104,7 +105,7 @@ internal sealed class OrgAdminEndpoints(GatewayStores stores, TimeProvider timeP
     private async ValueTask<Org> FindAsync(AdminCall call)
     {
         var id = call.RouteId;
-        call.TargetId = id;
+        call.TargetId = AdminErrors.Quote(id);
         return (GatewayKeys.IsValidId(id) ? await Governance.GetOrgAsync(id, call.Aborted) : null)
             ?? throw AdminErrors.NotFound("org", id);
     }

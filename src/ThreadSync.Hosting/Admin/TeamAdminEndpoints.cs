@@ -22,7 +22,6 @@ internal sealed class TeamAdminEndpoints(GatewayStores stores, TimeProvider time
             Limits = body.Limits("limits") ?? QuotaLimits.None,
             CreatedAt = timeProvider.GetUtcNow(),
         };
-        call.TargetId = team.Id;
         call.SetDetails(team, static (writer, team) =>
         {
             writer.WriteString("org_id", team.OrgId);
@@ -38,6 +37,8 @@ internal sealed class TeamAdminEndpoints(GatewayStores stores, TimeProvider time
         {
             throw AdminErrors.Conflict($"A team with id '{team.Id}' already exists.", "id");
         }
+
+        call.TargetId = team.Id;
 
         return AdminResponse.Created(writer => AdminJson.WriteTeam(writer, team));
     }
@@ -89,7 +90,7 @@ internal sealed class TeamAdminEndpoints(GatewayStores stores, TimeProvider time
     private async ValueTask<Team> FindAsync(AdminCall call)
     {
         var id = call.RouteId;
-        call.TargetId = id;
+        call.TargetId = AdminErrors.Quote(id);
         return (GatewayKeys.IsValidId(id) ? await Governance.GetTeamAsync(id, call.Aborted) : null)
             ?? throw AdminErrors.NotFound("team", id);
     }
