@@ -68,7 +68,6 @@ internal sealed class KeyAdminEndpoints(GatewayStores stores, IOptions<GatewayOp
         }
 
         call.TargetId = key.Id;
-
         return AdminResponse.Created(writer => WriteWithSecret(writer, key, secret, previousSecretExpiresAt: null));
     }
 

@@ -34,7 +34,6 @@ internal sealed class OrgAdminEndpoints(GatewayStores stores, TimeProvider timeP
         }
 
         call.TargetId = org.Id;
-
         return AdminResponse.Created(writer => AdminJson.WriteOrg(writer, org));
     }
 

@@ -39,7 +39,6 @@ internal sealed class TeamAdminEndpoints(GatewayStores stores, TimeProvider time
         }
 
         call.TargetId = team.Id;
-
         return AdminResponse.Created(writer => AdminJson.WriteTeam(writer, team));
     }
 
