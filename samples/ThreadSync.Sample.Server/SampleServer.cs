@@ -70,6 +70,33 @@ public static class SampleServer
             """);
     }
 
+    /// <summary>
+    /// With no admin key configured (<c>ThreadSync:Admin:ApiKey</c>), generates one on the first run, keeps only its
+    /// SHA-256 hash in the store, and prints it once to the console (never to the log). Later runs print nothing.
+    /// </summary>
+    /// <param name="app">The built application, before it runs.</param>
+    /// <returns>A task that completes when the admin key is in place.</returns>
+    public static async Task EnsureAdminKeyAsync(WebApplication app)
+    {
+        var adminKey = await app.EnsureThreadSyncAdminKeyAsync();
+        if (adminKey is null)
+        {
+            return;
+        }
+
+        Console.WriteLine($"""
+
+            No admin key is configured (ThreadSync:Admin:ApiKey), so this first run generated one. It is shown only
+            now; the gateway keeps only its SHA-256 hash:
+
+                {adminKey}
+
+            Manage orgs, teams, keys and usage under /admin/v1/ with 'Authorization: Bearer <admin key>' (docs/admin-api.md).
+            To use your own admin key instead, set ThreadSync__Admin__ApiKey (at least 16 characters).
+
+            """);
+    }
+
     private static void LogProviders(WebApplication app)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ThreadSync.Sample.Server");

@@ -54,8 +54,14 @@ public static class GatewayErrorCodes
     /// <summary>The route exists but not for this HTTP method.</summary>
     public const string MethodNotAllowed = "method_not_allowed";
 
-    /// <summary>No such endpoint.</summary>
+    /// <summary>No such endpoint, or (admin API) no org, team or key with the id in the path (HTTP 404).</summary>
     public const string NotFound = "not_found";
+
+    /// <summary>
+    /// The request conflicts with the current state (HTTP 409): an org or team id that is already taken, or a
+    /// rotation of a revoked key (admin API).
+    /// </summary>
+    public const string Conflict = "conflict";
 
     /// <summary>The provider rejected the request as invalid.</summary>
     public const string UpstreamBadRequest = "upstream_bad_request";

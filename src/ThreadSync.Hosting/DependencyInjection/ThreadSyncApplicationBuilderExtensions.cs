@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using ThreadSync.Hosting.Admin;
 using ThreadSync.Hosting.Endpoints;
 using ThreadSync.Hosting.Endpoints.Anthropic;
 using ThreadSync.Hosting.Endpoints.Llm;
@@ -28,7 +30,9 @@ public static class ThreadSyncApplicationBuilderExtensions
     /// <summary>
     /// Maps the ThreadSync endpoints: <c>POST /v1/chat/completions</c> (OpenAI Chat Completions),
     /// <c>POST /v1/messages</c> (Anthropic Messages, with Anthropic-shaped errors), <c>POST /api/v1/llm/chat</c>
-    /// (ThreadSync's normalized chat), <c>GET /v1/models</c> and <c>GET /health</c>.
+    /// (ThreadSync's normalized chat), <c>GET /v1/models</c>, <c>GET /health</c>, and the admin API under
+    /// <c>/admin/v1/</c> (orgs, teams, keys, policies, usage, admin audit; authenticated by the admin key) unless
+    /// <c>ThreadSync:Admin:Enabled</c> is <see langword="false"/>.
     /// </summary>
     /// <param name="endpoints">The endpoint route builder.</param>
     /// <returns>The endpoint route builder.</returns>
@@ -42,6 +46,11 @@ public static class ThreadSyncApplicationBuilderExtensions
         endpoints.MapPost(LlmChatEndpoint.Path, static http => http.RequestServices.GetRequiredService<LlmChatEndpoint>().HandleAsync(http));
         endpoints.MapGet("/v1/models", static http => http.RequestServices.GetRequiredService<ModelsEndpoint>().HandleAsync(http));
         endpoints.MapGet("/health", HealthEndpoint.HandleAsync);
+        if (endpoints.ServiceProvider.GetRequiredService<IOptions<ThreadSyncAdminOptions>>().Value.Enabled)
+        {
+            AdminRoutes.Map(endpoints);
+        }
+
         return endpoints;
     }
 }

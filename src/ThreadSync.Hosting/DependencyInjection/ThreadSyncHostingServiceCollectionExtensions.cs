@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using ThreadSync.Hosting.Admin;
 using ThreadSync.Hosting.Endpoints;
 using ThreadSync.Hosting.Endpoints.Anthropic;
 using ThreadSync.Hosting.Endpoints.Llm;
@@ -14,7 +15,8 @@ public static class ThreadSyncHostingServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the services behind the ThreadSync endpoints (OpenAI Chat Completions, Anthropic Messages, ThreadSync's
-    /// normalized chat, models) and binds <see cref="ThreadSyncHttpOptions"/>.
+    /// normalized chat, models, the admin API), binds <see cref="ThreadSyncHttpOptions"/>, and binds
+    /// <see cref="ThreadSyncAdminOptions"/> from the <c>ThreadSync:Admin</c> section of the host's configuration.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="httpSection">The <c>ThreadSync:Http</c> configuration section, if any.</param>
@@ -39,6 +41,27 @@ public static class ThreadSyncHostingServiceCollectionExtensions
         services.TryAddSingleton<MessagesEndpoint>();
         services.TryAddSingleton<LlmChatEndpoint>();
         services.TryAddSingleton<ModelsEndpoint>();
+        AddAdmin(services);
         return services;
+    }
+
+    private static void AddAdmin(IServiceCollection services)
+    {
+        // Bound from the host's configuration when there is one (there always is under a generic or web host).
+        services.AddOptions<ThreadSyncAdminOptions>()
+            .Configure<IServiceProvider>(static (options, provider) => provider.GetService<IConfiguration>()?.GetSection(ThreadSyncAdminOptions.SectionName).Bind(options))
+            .Validate(
+                static o => string.IsNullOrWhiteSpace(o.ApiKey) || o.ApiKey.Trim().Length >= ThreadSyncAdminOptions.MinApiKeyLength,
+                $"{ThreadSyncAdminOptions.SectionName}:ApiKey must be at least {ThreadSyncAdminOptions.MinApiKeyLength} characters (a long random value, e.g. from 'openssl rand -base64 32').")
+            .ValidateOnStart();
+        services.TryAddSingleton<AdminStoreReadiness>();
+        services.TryAddSingleton<AdminAuthenticator>();
+        services.TryAddSingleton<AdminKeyProvisioner>();
+        services.TryAddSingleton<AdminActionRunner>();
+        services.TryAddSingleton<OrgAdminEndpoints>();
+        services.TryAddSingleton<TeamAdminEndpoints>();
+        services.TryAddSingleton<KeyAdminEndpoints>();
+        services.TryAddSingleton<UsageAdminEndpoints>();
+        services.TryAddSingleton<AuditAdminEndpoints>();
     }
 }

@@ -93,7 +93,8 @@ internal static class RequestGuards
         }
     }
 
-    private static string? ReadApiKey(HttpRequest request)
+    /// <summary>Reads the presented key from <c>x-api-key</c> or <c>Authorization: Bearer</c>, or <see langword="null"/>.</summary>
+    public static string? ReadApiKey(HttpRequest request)
     {
         if (request.Headers.TryGetValue("x-api-key", out var apiKey) && apiKey.Count > 0 && !string.IsNullOrWhiteSpace(apiKey[0]))
         {

@@ -367,10 +367,15 @@ public abstract partial class StoreConformanceTests
         time.Advance(holdFor - TimeSpan.FromSeconds(1));
         Assert.Equal(QuotaLimitKind.DailyUsd, (await stores.Quotas.ReserveAsync(new QuotaReservation("r2", scopes, 500, NanoUsd.FromUsd(0.8m), holdFor), Ct)).DeniedLimit);
 
+        // Reserving alone must release it (nothing else has looked at the counts since it expired).
         time.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(new QuotaCounts(1, 0, 0, 0, 0, 0), await stores.Quotas.GetCountsAsync(QuotaScopeKind.Key, "key_a", Ct));
         Assert.True((await stores.Quotas.ReserveAsync(new QuotaReservation("r3", scopes, 500, NanoUsd.FromUsd(0.8m), holdFor), Ct)).Granted);
+        Assert.Equal(new QuotaCounts(2, 500, 500, 500, NanoUsd.FromUsd(0.8m), NanoUsd.FromUsd(0.8m)), await stores.Quotas.GetCountsAsync(QuotaScopeKind.Key, "key_a", Ct));
         Assert.Equal(QuotaLimitKind.RequestsPerHour, (await stores.Quotas.ReserveAsync(new QuotaReservation("r4", scopes, 1, 1, holdFor), Ct)).DeniedLimit);
+
+        // Counting alone releases it too.
+        time.Advance(holdFor);
+        Assert.Equal(new QuotaCounts(2, 0, 0, 0, 0, 0), await stores.Quotas.GetCountsAsync(QuotaScopeKind.Key, "key_a", Ct));
     }
 
     [Fact]
