@@ -1,0 +1,94 @@
+using System.Net;
+using System.Text.Json;
+using ThreadSync.Gateway;
+using ThreadSync.Gateway.Governance;
+using ThreadSync.Gateway.Storage;
+using ThreadSync.Gateway.Tests.Storage;
+
+namespace ThreadSync.Hosting.Tests.Governance;
+
+/// <summary>
+/// Two reference servers sharing one PostgreSQL database hold every limit and budget exactly under concurrent load,
+/// and see each other's revocations at once.
+/// </summary>
+public sealed class ScaleOutTests
+{
+    [Fact]
+    public async Task TwoInstances_RacingTenPerHour_ExactlyTenSucceedInAll()
+    {
+        await using var database = await PostgresTestServer.CreateDatabaseAsync();
+        await using var a = await StartAsync(database);
+        await using var b = await StartAsync(database);
+        var secret = await a.CreateKeyAsync("acme", keyLimits: new QuotaLimits { RequestsPerHour = 10 });
+
+        var responses = await RaceAsync(100, i => (i % 2 == 0 ? a : b).ChatAsync(secret));
+
+        Assert.Equal(10, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        Assert.Equal(90, responses.Count(r => r.StatusCode == (HttpStatusCode)429));
+        Assert.Equal(10, a.OpenAI.RequestCount + b.OpenAI.RequestCount);
+        Assert.Equal(100, (await b.LedgerAsync(await b.KeyIdOfAsync(secret))).Count);
+    }
+
+    [Fact]
+    public async Task TwoInstances_RacingATeamUsdBudget_NeverOverspend_AndTheLedgerMatchesTheUpstream()
+    {
+        await using var database = await PostgresTestServer.CreateDatabaseAsync();
+        await using var a = await StartAsync(database);
+        await using var b = await StartAsync(database);
+        const decimal budget = 0.002m;
+        var secret = await a.CreateKeyAsync("acme", teamId: "research", teamLimits: new QuotaLimits { DailyUsd = budget });
+
+        var responses = await RaceAsync(100, i => (i % 2 == 0 ? a : b).ChatAsync(secret, maxTokens: 50));
+
+        var served = responses.Where(r => r.StatusCode == HttpStatusCode.OK).ToList();
+        Assert.NotEmpty(served);
+        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.OK), r => Assert.Equal(HttpStatusCode.PaymentRequired, r.StatusCode));
+        Assert.Equal(served.Count, a.OpenAI.RequestCount + b.OpenAI.RequestCount);
+        long output = 0;
+        foreach (var response in served)
+        {
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+            output += json.RootElement.GetProperty("usage").GetProperty("completion_tokens").GetInt64();
+        }
+
+        var ledger = (await a.LedgerAsync(await a.KeyIdOfAsync(secret))).Where(r => r.Verdict == UsageVerdicts.Ok).ToList();
+        Assert.Equal(served.Count, ledger.Count);
+        Assert.Equal(output, ledger.Sum(r => r.OutputTokens));
+        var spent = ledger.Sum(r => r.CostUsd);
+        Assert.True(spent > 0 && spent <= budget, $"spent {spent} of {budget}");
+    }
+
+    [Fact]
+    public async Task Revocation_OnOneInstance_IsRefusedByTheOtherOnTheNextRequest()
+    {
+        await using var database = await PostgresTestServer.CreateDatabaseAsync();
+        await using var a = await StartAsync(database);
+        await using var b = await StartAsync(database);
+        var secret = await a.CreateKeyAsync("acme");
+
+        using var before = await b.ChatAsync(secret);
+        Assert.True(await a.Stores.Governance.RevokeKeyAsync(await a.KeyIdOfAsync(secret), DateTimeOffset.UtcNow, TestContext.Current.CancellationToken));
+        using var after = await b.ChatAsync(secret);
+
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+    }
+
+    private static Task<GovernedServer> StartAsync(PostgresTestDatabase database) => GovernedServer.StartAsync(new()
+    {
+        ["ThreadSync:Storage:Provider"] = nameof(StorageProvider.Postgres),
+        ["ThreadSync:Storage:ConnectionString"] = database.ConnectionString,
+    });
+
+    private static async Task<HttpResponseMessage[]> RaceAsync(int count, Func<int, Task<HttpResponseMessage>> send)
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var tasks = Enumerable.Range(0, count).Select(i => Task.Run(async () =>
+        {
+            await gate.Task;
+            return await send(i);
+        })).ToArray();
+        gate.SetResult();
+        return await Task.WhenAll(tasks);
+    }
+}
