@@ -75,6 +75,9 @@ public sealed class GatewayRequestContext
     /// <summary>Gets the caller's rate-limit state after the reservation (for <c>x-ratelimit-*</c> headers), for managed keys.</summary>
     public Storage.QuotaDecision? Quota { get; internal set; }
 
+    /// <summary>Gets the model name the caller asked for, as sent (for the usage record of a request refused before routing).</summary>
+    internal string? RequestedModel { get; set; }
+
     /// <summary>Gets or sets a value indicating whether the request's usage record was written (once per request).</summary>
     internal bool UsageRecorded { get; set; }
 

@@ -98,6 +98,23 @@ public sealed class GovernanceHttpTests
     }
 
     [Fact]
+    public async Task KeyAllowlist_AnswersBeforeProviderAvailability_AndTheLedgerNamesTheModelAsked()
+    {
+        await using var server = await GovernedServer.StartAsync();
+        var secret = await server.CreateKeyAsync("acme", access: new AccessRules { AllowedModels = ["gpt-*"] });
+
+        // Gemini is not configured on this server: the policy's refusal comes first all the same.
+        using var refused = await server.ChatAsync(secret, model: "gemini-3.5-flash");
+        using var unknown = await server.ChatAsync(secret, model: "no-such-model");
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        var ledger = await server.LedgerAsync(await server.KeyIdOfAsync(secret));
+        Assert.Contains(ledger, r => r.Verdict == UsageVerdicts.Forbidden && r.Model == "gemini-3.5-flash");
+        Assert.Contains(ledger, r => r.Verdict == UsageVerdicts.Failed && r.Model == "no-such-model" && r.StatusCode == 404);
+    }
+
+    [Fact]
     public async Task OrgPolicy_OverridesTheKeysOwnAllowlist()
     {
         await using var server = await GovernedServer.StartAsync();

@@ -82,6 +82,15 @@ internal sealed partial class QuotaEnforcer
         return new RouteDecision(allowed[0], decision.Method, decision.Reason, allowed, decision.Intent, decision.RouterModel, decision.RouterUsage);
     }
 
+    /// <summary>Refuses (403, naming the rule, recorded in the ledger) a model the caller may not use.</summary>
+    public async ValueTask RefuseUnlessAllowedAsync(GatewayRequestContext context, CallerGovernance governance, ModelDescriptor model)
+    {
+        if (!governance.Allows(model, out var refusal))
+        {
+            throw await RefuseAsync(context, model, refusal!).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Reserves the request's worst case on every scope, or refuses it (429 for rate limits, 402 for budgets) and records the refusal.</summary>
     public async ValueTask ReserveAsync(
         GatewayRequestContext context,
@@ -258,7 +267,7 @@ internal sealed partial class QuotaEnforcer
         TeamId = context.Caller.TeamId,
         OrgId = context.Caller.OrgId,
         Endpoint = context.Endpoint,
-        Model = model?.Id,
+        Model = model?.Id ?? context.RequestedModel,
         Provider = model?.Provider.ToWireId(),
         InputTokens = usage?.Input ?? 0,
         OutputTokens = usage?.Output ?? 0,

@@ -226,14 +226,20 @@ internal sealed class GatewayChatClient : IChatClient
         }
         else
         {
+            context.RequestedModel = model;
             var name = _retired.Resolve(model, policy.RetiredModels, costContext.Date, out var remappedFrom);
+            if (governance is not null && _catalog.TryResolve(name, out var requested))
+            {
+                // The policy answers first: a model the caller may not use is refused as such, whether or not it is
+                // available, and even when a fallback would serve it.
+                await _quotas.RefuseUnlessAllowedAsync(context, governance, requested).ConfigureAwait(false);
+            }
+
             decision = planner.DecidePinned(name);
             context.RemappedFrom = remappedFrom;
             if (governance is not null)
             {
-                // The model the caller named must be allowed, even when it is unavailable and a fallback would serve.
-                _catalog.TryResolve(name, out var requested);
-                decision = await _quotas.RestrictAsync(context, governance, requested, decision).ConfigureAwait(false);
+                decision = await _quotas.RestrictAsync(context, governance, requested: null, decision).ConfigureAwait(false);
             }
         }
 
