@@ -82,6 +82,10 @@ public class GovernanceBenchmark
         }
     }
 
+    /// <summary>The key lookup alone.</summary>
+    [Benchmark]
+    public async Task<bool> Authenticate() => await _authenticator.AuthenticateAsync(_secret) is not null;
+
     /// <summary>Authenticate, reserve and settle one request.</summary>
     [Benchmark]
     public async Task<bool> AuthReserveSettle()
