@@ -212,6 +212,26 @@ public sealed class GovernanceHttpTests
     }
 
     [Fact]
+    public async Task StreamBrokenMidway_IsBilledForWhatWasProduced_NotZero()
+    {
+        await using var server = await GovernedServer.StartAsync();
+        var secret = await server.CreateKeyAsync("acme", keyLimits: new QuotaLimits { DailyUsd = 10 });
+        var keyId = await server.KeyIdOfAsync(secret);
+        server.OpenAI.Enqueue(Testing.FakeUpstreams.FakeReply.StreamErrorAfter(3, "Overloaded"));
+
+        using var response = await server.ChatAsync(secret, stream: true);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("error", body, StringComparison.Ordinal);
+        var record = Assert.Single(await server.LedgerAsync(keyId));
+        Assert.Equal(UsageVerdicts.Failed, record.Verdict);
+        Assert.True(record.OutputTokens > 0 && record.CostUsd > 0, $"billed {record.OutputTokens} tokens, ${record.CostUsd}");
+        var counts = await server.Stores.Quotas.GetCountsAsync(QuotaScopeKind.Key, keyId, TestContext.Current.CancellationToken);
+        Assert.Equal(NanoUsd.FromUsd(record.CostUsd), counts.CostNanoUsdToday);
+    }
+
+    [Fact]
     public async Task TokenBudget_WithoutMaxTokens_SendsTheDefaultCeilingUpstream()
     {
         await using var server = await GovernedServer.StartAsync(new() { ["ThreadSync:Governance:DefaultMaxOutputTokens"] = "321" });
