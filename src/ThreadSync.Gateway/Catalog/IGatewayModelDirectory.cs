@@ -4,7 +4,7 @@ namespace ThreadSync.Gateway;
 /// <remarks>Implementations are thread-safe.</remarks>
 public interface IGatewayModelDirectory
 {
-    /// <summary>Lists the models the caller may use: served by an available provider and not retired.</summary>
+    /// <summary>Lists the models the caller may use: served by an available provider, not retired, and allowed by the caller's key and org policy.</summary>
     /// <param name="caller">The caller asking.</param>
     /// <returns>The models, in catalog order.</returns>
     IReadOnlyList<ModelDescriptor> GetAvailableModels(GatewayCaller caller);

@@ -115,6 +115,27 @@ public sealed class GovernanceHttpTests
     }
 
     [Fact]
+    public async Task Models_ListsOnlyWhatTheKeyMayUse()
+    {
+        await using var server = await GovernedServer.StartAsync();
+        var secret = await server.CreateKeyAsync(
+            "acme",
+            access: new AccessRules { AllowedModels = ["gpt-4o*", "claude-*"] },
+            orgPolicy: new OrgPolicy { Access = new AccessRules { DeniedModels = ["gpt-4o-mini"] } });
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(server.BaseUrl, "/v1/models"));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", secret);
+
+        using var response = await server.Http.SendAsync(request, TestContext.Current.CancellationToken);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var ids = json.RootElement.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()!).ToList();
+
+        Assert.Contains("gpt-4o", ids);
+        Assert.Contains("claude-sonnet-4-6", ids);
+        Assert.DoesNotContain("gpt-4o-mini", ids);
+        Assert.All(ids, id => Assert.True(id.StartsWith("gpt-4o", StringComparison.Ordinal) || id.StartsWith("claude-", StringComparison.Ordinal), id));
+    }
+
+    [Fact]
     public async Task OrgPolicy_OverridesTheKeysOwnAllowlist()
     {
         await using var server = await GovernedServer.StartAsync();

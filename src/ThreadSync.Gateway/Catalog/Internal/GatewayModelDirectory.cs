@@ -10,7 +10,9 @@ internal sealed class GatewayModelDirectory(IModelCatalog catalog, ProviderClien
         ArgumentNullException.ThrowIfNull(caller);
         var today = DateOnly.FromDateTime(timeProvider.GetUtcNow().UtcDateTime);
         return catalog.Models
-            .Where(model => model.Lifecycle.StatusOn(today) != ModelLifecycleStatus.Retired && providers.IsAvailable(model.Provider))
+            .Where(model => model.Lifecycle.StatusOn(today) != ModelLifecycleStatus.Retired
+                && providers.IsAvailable(model.Provider)
+                && (caller.Governance is not { } governance || governance.Allows(model, out _)))
             .ToList();
     }
 }
