@@ -19,7 +19,7 @@ public sealed class GovernanceHttpTests
         await using var server = await GovernedServer.StartAsync();
         var secret = await server.CreateKeyAsync("acme", keyLimits: new QuotaLimits { RequestsPerHour = 10 });
 
-        var responses = await RaceAsync(100, () => server.ChatAsync(secret));
+        var responses = await GovernedServer.RaceAsync(100, _ => server.ChatAsync(secret));
 
         Assert.Equal(10, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
         Assert.Equal(10, server.OpenAI.RequestCount);
@@ -46,7 +46,7 @@ public sealed class GovernanceHttpTests
         const decimal budget = 0.002m;
         var secret = await server.CreateKeyAsync("acme", teamId: "research", orgLimits: new QuotaLimits { DailyUsd = budget });
 
-        var responses = await RaceAsync(100, () => server.ChatAsync(secret, maxTokens: 50));
+        var responses = await GovernedServer.RaceAsync(100, _ => server.ChatAsync(secret, maxTokens: 50));
 
         var served = responses.Where(r => r.StatusCode == HttpStatusCode.OK).ToList();
         Assert.NotEmpty(served);
@@ -293,19 +293,6 @@ public sealed class GovernanceHttpTests
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal(GatewayErrorCodes.InvalidApiKey, await ErrorCodeAsync(response));
         Assert.Equal(0, server.OpenAI.RequestCount);
-    }
-
-    private static async Task<HttpResponseMessage[]> RaceAsync(int count, Func<Task<HttpResponseMessage>> send)
-    {
-        // Every request waits on one gate, so they reach the server together.
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var tasks = Enumerable.Range(0, count).Select(_ => Task.Run(async () =>
-        {
-            await gate.Task;
-            return await send();
-        })).ToArray();
-        gate.SetResult();
-        return await Task.WhenAll(tasks);
     }
 
     private static string? Header(HttpResponseMessage response, string name) =>

@@ -57,6 +57,19 @@ public sealed class GovernedServer : IAsyncDisposable
         return new GovernedServer(await ServerUnderTest.StartServerAsync(all), openAI, anthropic);
     }
 
+    /// <summary>Sends <paramref name="count"/> requests that all wait on one gate, so they reach the server(s) together.</summary>
+    public static async Task<HttpResponseMessage[]> RaceAsync(int count, Func<int, Task<HttpResponseMessage>> send)
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var tasks = Enumerable.Range(0, count).Select(i => Task.Run(async () =>
+        {
+            await gate.Task;
+            return await send(i);
+        })).ToArray();
+        gate.SetResult();
+        return await Task.WhenAll(tasks);
+    }
+
     public static byte[] Hash(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
 
     /// <summary>Creates an org (if new), a team (if named and new) and a key in them; returns the key's secret.</summary>

@@ -21,7 +21,7 @@ public sealed class ScaleOutTests
         await using var b = await StartAsync(database);
         var secret = await a.CreateKeyAsync("acme", keyLimits: new QuotaLimits { RequestsPerHour = 10 });
 
-        var responses = await RaceAsync(100, i => (i % 2 == 0 ? a : b).ChatAsync(secret));
+        var responses = await GovernedServer.RaceAsync(100, i => (i % 2 == 0 ? a : b).ChatAsync(secret));
 
         Assert.Equal(10, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
         Assert.Equal(90, responses.Count(r => r.StatusCode == (HttpStatusCode)429));
@@ -38,7 +38,7 @@ public sealed class ScaleOutTests
         const decimal budget = 0.002m;
         var secret = await a.CreateKeyAsync("acme", teamId: "research", teamLimits: new QuotaLimits { DailyUsd = budget });
 
-        var responses = await RaceAsync(100, i => (i % 2 == 0 ? a : b).ChatAsync(secret, maxTokens: 50));
+        var responses = await GovernedServer.RaceAsync(100, i => (i % 2 == 0 ? a : b).ChatAsync(secret, maxTokens: 50));
 
         var served = responses.Where(r => r.StatusCode == HttpStatusCode.OK).ToList();
         Assert.NotEmpty(served);
@@ -79,16 +79,4 @@ public sealed class ScaleOutTests
         ["ThreadSync:Storage:Provider"] = nameof(StorageProvider.Postgres),
         ["ThreadSync:Storage:ConnectionString"] = database.ConnectionString,
     });
-
-    private static async Task<HttpResponseMessage[]> RaceAsync(int count, Func<int, Task<HttpResponseMessage>> send)
-    {
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var tasks = Enumerable.Range(0, count).Select(i => Task.Run(async () =>
-        {
-            await gate.Task;
-            return await send(i);
-        })).ToArray();
-        gate.SetResult();
-        return await Task.WhenAll(tasks);
-    }
 }
