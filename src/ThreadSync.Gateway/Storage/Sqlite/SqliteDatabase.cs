@@ -1,0 +1,256 @@
+using System.Collections.Concurrent;
+using Microsoft.Data.Sqlite;
+
+namespace ThreadSync.Gateway.Storage.Sqlite;
+
+/// <summary>
+/// One SQLite database file shared by the stores: connection management and schema migration.
+/// </summary>
+/// <remarks>
+/// <para>Writes run on one writer connection guarded by a <see cref="SemaphoreSlim"/>, so writers of this process queue
+/// in memory rather than spin on <c>SQLITE_BUSY</c>; transactions start with <c>BEGIN IMMEDIATE</c> so the file's write
+/// lock is taken before anything is read, which makes check-then-write atomic across processes too (other processes wait
+/// up to the busy timeout). Reads use a small pool of reader connections, which WAL lets run beside the writer.</para>
+/// <para>Every connection keeps its prepared commands (see <see cref="SqliteSession"/>). A private in-memory data source
+/// (<c>:memory:</c>) becomes a named shared-cache memory database, so readers see what the writer wrote; it lives as long
+/// as this object.</para>
+/// </remarks>
+internal sealed class SqliteDatabase : IGatewayStoreMigrator, IAsyncDisposable, IDisposable
+{
+    private const int BusyTimeoutMilliseconds = 30_000;
+    private const int MaxIdleReaders = 8;
+
+    private readonly string _connectionString;
+    private readonly string? _folder;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly ConcurrentBag<SqliteSession> _readers = [];
+    private SqliteSession? _writer;
+    private volatile bool _migrated;
+    private volatile bool _disposed;
+    private bool _folderReady;
+
+    public SqliteDatabase(string connectionString, TimeProvider timeProvider)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        TimeProvider = timeProvider;
+
+        var builder = new SqliteConnectionStringBuilder(connectionString) { Pooling = false };
+        var memory = builder.Mode == SqliteOpenMode.Memory || builder.DataSource is "" or ":memory:";
+        if (memory && builder.Cache != SqliteCacheMode.Shared)
+        {
+            builder.DataSource = "threadsync-" + Guid.NewGuid().ToString("N");
+            builder.Mode = SqliteOpenMode.Memory;
+            builder.Cache = SqliteCacheMode.Shared;
+        }
+        else if (!memory && !builder.DataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        {
+            _folder = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+        }
+
+        _connectionString = builder.ToString();
+    }
+
+    /// <summary>Gets the clock the stores count time by.</summary>
+    public TimeProvider TimeProvider { get; }
+
+    /// <inheritdoc />
+    public async Task MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_migrated)
+            {
+                Migrate(_writer ??= OpenSession());
+                _migrated = true;
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> on the writer connection, in a <c>BEGIN IMMEDIATE</c> transaction when asked, committing when it returns.</summary>
+    public async ValueTask<T> WriteAsync<TState, T>(TState state, Func<SqliteSession, TState, T> work, bool transaction, CancellationToken cancellationToken)
+    {
+        if (!_migrated)
+        {
+            await MigrateAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var session = _writer ??= OpenSession();
+            if (!transaction)
+            {
+                return work(session, state);
+            }
+
+            session.Begin();
+            T result;
+            try
+            {
+                result = work(session, state);
+            }
+            catch
+            {
+                session.Rollback();
+                throw;
+            }
+
+            session.Commit();
+            return result;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> on a pooled reader connection.</summary>
+    public async ValueTask<T> ReadAsync<TState, T>(TState state, Func<SqliteSession, TState, T> work, CancellationToken cancellationToken)
+    {
+        var session = await RentReaderAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return work(session, state);
+        }
+        finally
+        {
+            ReturnReader(session);
+        }
+    }
+
+    /// <summary>Rents a reader connection; give it back with <see cref="ReturnReader"/>.</summary>
+    public async ValueTask<SqliteSession> RentReaderAsync(CancellationToken cancellationToken)
+    {
+        if (!_migrated)
+        {
+            await MigrateAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        return _readers.TryTake(out var session) ? session : OpenSession();
+    }
+
+    /// <summary>Returns a rented reader connection to the pool (or closes it when the pool is full).</summary>
+    public void ReturnReader(SqliteSession session)
+    {
+        if (_disposed || _readers.Count >= MaxIdleReaders)
+        {
+            session.Dispose();
+            return;
+        }
+
+        _readers.Add(session);
+        if (_disposed && _readers.TryTake(out var late))
+        {
+            late.Dispose();
+        }
+    }
+
+    /// <summary>Closes every connection (a memory database is gone afterwards).</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _writeLock.Wait();
+        try
+        {
+            _writer?.Dispose();
+            _writer = null;
+            while (_readers.TryTake(out var reader))
+            {
+                reader.Dispose();
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private void Migrate(SqliteSession session)
+    {
+        // WAL is a property of the file and cannot be switched inside a transaction; a memory database stays "memory".
+        session.Execute("PRAGMA journal_mode = WAL");
+        session.Begin();
+        try
+        {
+            session.Execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, applied_at INTEGER NOT NULL)");
+            var current = (long)session.Command("SELECT COALESCE(MAX(version), 0) FROM schema_version").ExecuteScalar()!;
+            var migrations = SqliteSchema.Migrations;
+            if (current > migrations.Count)
+            {
+                throw new InvalidOperationException($"The SQLite database is at schema version {current}, newer than this gateway knows ({migrations.Count}). Upgrade the gateway.");
+            }
+
+            var record = session.Command("INSERT INTO schema_version (version, applied_at) VALUES ($version, $at)", "$version", "$at");
+            for (var version = (int)current; version < migrations.Count; version++)
+            {
+                session.Execute(migrations[version]);
+                record.Set(0, version + 1L);
+                record.Set(1, SqliteValues.Ticks(TimeProvider.GetUtcNow()));
+                record.ExecuteNonQuery();
+            }
+        }
+        catch
+        {
+            session.Rollback();
+            throw;
+        }
+
+        session.Commit();
+    }
+
+    private SqliteSession OpenSession()
+    {
+        if (!_folderReady && _folder is not null)
+        {
+            Directory.CreateDirectory(_folder);
+            _folderReady = true;
+        }
+
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            connection.Open();
+            using (var pragmas = connection.CreateCommand())
+            {
+                pragmas.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
+                pragmas.ExecuteNonQuery();
+            }
+
+            // Exact sums of decimal text (usage costs): SQLite's own SUM would go through floating point.
+            connection.CreateAggregate<string?, decimal, string>(
+                "decimal_sum",
+                0m,
+                static (sum, value) => value is null ? sum : sum + SqliteValues.Usd(value),
+                static sum => SqliteValues.Usd(sum),
+                isDeterministic: true);
+            return new SqliteSession(connection);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+}

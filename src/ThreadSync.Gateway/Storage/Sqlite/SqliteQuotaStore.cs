@@ -1,0 +1,469 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using ThreadSync.Gateway.Governance;
+
+namespace ThreadSync.Gateway.Storage.Sqlite;
+
+/// <summary>
+/// Reservations in SQLite: counters per scope in one-minute slots (<c>m</c>), UTC days (<c>d</c>) and UTC months
+/// (<c>M</c>), each holding requests, tokens and nano-USD (settled usage plus outstanding holds), and one row per
+/// outstanding hold to settle or release. Reserve and settle each run in one <c>BEGIN IMMEDIATE</c> transaction on the
+/// writer connection; time is the injected <see cref="TimeProvider"/>.
+/// </summary>
+internal sealed class SqliteQuotaStore : IQuotaStore
+{
+    /// <summary>Slots counted before the current one: the current minute and the 60 before it make the sliding hour.</summary>
+    private const long WindowSlots = 60;
+
+    /// <summary>A slot stops counting this many minutes after it began.</summary>
+    private const long SlotLifetimeMinutes = WindowSlots + 1;
+
+    private const string SelectExpired = "SELECT id, scopes, minute, day, month, tokens, nano_usd FROM reservations WHERE released = 0 AND expires_at <= $now";
+    private const string MarkReleased = "UPDATE reservations SET released = 1 WHERE id = $id";
+    private const string SelectReservation = "SELECT scopes, minute, day, month, tokens, nano_usd, released FROM reservations WHERE id = $id";
+    private const string DeleteReservation = "DELETE FROM reservations WHERE id = $id";
+    private const string InsertReservation = """
+        INSERT INTO reservations (id, scopes, minute, day, month, tokens, nano_usd, expires_at)
+        VALUES ($id, $scopes, $minute, $day, $month, $tokens, $nano, $expires)
+        """;
+
+    private const string SelectCounters = "SELECT period, start, requests, tokens, nano_usd FROM quota_counters WHERE scope_kind = $kind AND scope_id = $id ORDER BY period, start";
+    private const string AdjustCounters = """
+        UPDATE quota_counters SET tokens = tokens + $tokens, nano_usd = nano_usd + $nano
+        WHERE scope_kind = $kind AND scope_id = $id AND period IN ('m', 'd', 'M')
+          AND start = CASE period WHEN 'm' THEN $minute WHEN 'd' THEN $day ELSE $month END
+        """;
+
+    private const string Prune = """
+        DELETE FROM quota_counters WHERE period = 'm' AND start < $minute;
+        DELETE FROM quota_counters WHERE period = 'd' AND start < $day;
+        DELETE FROM quota_counters WHERE period = 'M' AND start < $month;
+        DELETE FROM reservations WHERE released = 1 AND expires_at < $released;
+        """;
+
+    private static readonly string[] UpsertSql = new string[8];
+    private static readonly string[][] UpsertParameters = new string[8][];
+
+    private readonly SqliteDatabase _db;
+
+    // Touched only under the database's write lock.
+    private readonly List<List<Slot>> _slots = [];
+    private long _prunedMinute = -1;
+
+    public SqliteQuotaStore(SqliteDatabase db) => _db = db;
+
+    public ValueTask<QuotaDecision> ReserveAsync(QuotaReservation reservation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reservation);
+        ArgumentNullException.ThrowIfNull(reservation.Scopes);
+        ArgumentOutOfRangeException.ThrowIfNegative(reservation.Tokens);
+        ArgumentOutOfRangeException.ThrowIfNegative(reservation.CostNanoUsd);
+        return _db.WriteAsync((this, reservation), static (s, state) => state.Item1.Reserve(s, state.reservation), transaction: true, cancellationToken);
+    }
+
+    public ValueTask<bool> SettleAsync(string reservationId, UsageRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reservationId);
+        ArgumentNullException.ThrowIfNull(record);
+        return _db.WriteAsync((reservationId, record), static (s, state) => Settle(s, state.reservationId, state.record), transaction: true, cancellationToken);
+    }
+
+    public ValueTask<QuotaCounts> GetCountsAsync(QuotaScopeKind kind, string id, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+
+        // On the writer, so holds past their time are released before counting.
+        return _db.WriteAsync((this, kind, id), static (s, state) =>
+        {
+            var (store, kind, id) = state;
+            var now = store._db.TimeProvider.GetUtcNow();
+            ReleaseExpired(s, now);
+            var clock = new Clock(now);
+            var usage = Load(s, kind, id, clock, slots: null);
+            return new QuotaCounts(usage.HourRequests, usage.HourTokens, usage.DayTokens, usage.MonthTokens, usage.DayNano, usage.MonthNano);
+        }, transaction: true, cancellationToken);
+    }
+
+    private static void ReleaseExpired(SqliteSession s, DateTimeOffset now)
+    {
+        var select = s.Command(SelectExpired, "$now");
+        select.Set(0, SqliteValues.Ticks(now));
+        List<(string Id, string Scopes, long Minute, long Day, long Month, long Tokens, long Nano)>? expired = null;
+        using (var r = select.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                (expired ??= []).Add((r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6)));
+            }
+        }
+
+        if (expired is null)
+        {
+            return;
+        }
+
+        var mark = s.Command(MarkReleased, "$id");
+        foreach (var hold in expired)
+        {
+            // The hold's tokens and cost go; its request stays counted.
+            Adjust(s, hold.Scopes, hold.Minute, hold.Day, hold.Month, -hold.Tokens, -hold.Nano);
+            mark.Set(0, hold.Id);
+            mark.ExecuteNonQuery();
+        }
+    }
+
+    private static bool Settle(SqliteSession s, string reservationId, UsageRecord record)
+    {
+        SqliteUsageLedger.Insert(s, record);
+        var select = s.Command(SelectReservation, "$id");
+        select.Set(0, reservationId);
+        string scopes;
+        long minute, day, month, heldTokens, heldNano;
+        using (var r = select.ExecuteReader())
+        {
+            if (!r.Read())
+            {
+                return false;
+            }
+
+            scopes = r.GetString(0);
+            minute = r.GetInt64(1);
+            day = r.GetInt64(2);
+            month = r.GetInt64(3);
+            var released = r.GetInt64(6) != 0;
+
+            // A released hold no longer counts: its settlement adds the actuals alone.
+            heldTokens = released ? 0 : r.GetInt64(4);
+            heldNano = released ? 0 : r.GetInt64(5);
+        }
+
+        var tokens = record.TotalTokens - heldTokens;
+        var nano = NanoUsd.FromUsd(record.CostUsd) - heldNano;
+        if (tokens != 0 || nano != 0)
+        {
+            Adjust(s, scopes, minute, day, month, tokens, nano);
+        }
+
+        var delete = s.Command(DeleteReservation, "$id");
+        delete.Set(0, reservationId);
+        delete.ExecuteNonQuery();
+        return true;
+    }
+
+    /// <summary>Adds tokens and cost to a reservation's slot, day and month on each of its scopes (where the rows still exist).</summary>
+    private static void Adjust(SqliteSession s, string scopesJson, long minute, long day, long month, long tokens, long nano)
+    {
+        var adjust = s.Command(AdjustCounters, "$kind", "$id", "$minute", "$day", "$month", "$tokens", "$nano");
+        adjust.Set(2, minute);
+        adjust.Set(3, day);
+        adjust.Set(4, month);
+        adjust.Set(5, tokens);
+        adjust.Set(6, nano);
+        foreach (var scope in JsonSerializer.Deserialize(scopesJson, SqliteJsonContext.Default.StringArray)!)
+        {
+            var colon = scope.IndexOf(':', StringComparison.Ordinal);
+            adjust.Set(0, long.Parse(scope.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture));
+            adjust.Set(1, scope[(colon + 1)..]);
+            adjust.ExecuteNonQuery();
+        }
+    }
+
+    private static ScopeUsage Load(SqliteSession s, QuotaScopeKind kind, string id, in Clock clock, List<Slot>? slots)
+    {
+        var select = s.Command(SelectCounters, "$kind", "$id");
+        select.Set(0, (long)kind);
+        select.Set(1, id);
+        var usage = default(ScopeUsage);
+        using var r = select.ExecuteReader();
+        while (r.Read())
+        {
+            var start = r.GetInt64(1);
+            switch (r.GetString(0))
+            {
+                case "m" when start >= clock.Minute - WindowSlots:
+                    var requests = r.GetInt64(2);
+                    var tokens = r.GetInt64(3);
+                    usage.HourRequests += requests;
+                    usage.HourTokens += tokens;
+                    slots?.Add(new Slot(start, requests, tokens));
+                    break;
+                case "d" when start == clock.Day:
+                    usage.DayTokens = r.GetInt64(3);
+                    usage.DayNano = r.GetInt64(4);
+                    break;
+                case "M" when start == clock.Month:
+                    usage.MonthTokens = r.GetInt64(3);
+                    usage.MonthNano = r.GetInt64(4);
+                    break;
+            }
+        }
+
+        return usage;
+    }
+
+    /// <summary>How long until enough of the counted slots slide out of the hour to free <paramref name="needed"/>; the full hour if they never can.</summary>
+    private static TimeSpan RateRetryAfter(List<Slot> slots, long needed, bool tokens, in Clock clock)
+    {
+        long freed = 0;
+        foreach (var slot in slots)
+        {
+            freed += tokens ? slot.Tokens : slot.Requests;
+            if (freed >= needed)
+            {
+                return clock.UntilSlotExpires(slot.Start);
+            }
+        }
+
+        return TimeSpan.FromHours(1);
+    }
+
+    /// <summary>How long until the oldest counted use (of requests or tokens) slides out of the hour.</summary>
+    private static TimeSpan RateReset(List<Slot> slots, bool tokens, bool addsToCurrent, in Clock clock)
+    {
+        foreach (var slot in slots)
+        {
+            if ((tokens ? slot.Tokens : slot.Requests) > 0)
+            {
+                return clock.UntilSlotExpires(slot.Start);
+            }
+        }
+
+        return addsToCurrent ? clock.UntilSlotExpires(clock.Minute) : TimeSpan.Zero;
+    }
+
+    private static string ScopesJson(QuotaScope[] scopes)
+    {
+        var entries = new string[scopes.Length];
+        for (var i = 0; i < scopes.Length; i++)
+        {
+            entries[i] = ((int)scopes[i].Kind).ToString(CultureInfo.InvariantCulture) + ":" + scopes[i].Id;
+        }
+
+        return JsonSerializer.Serialize(entries, SqliteJsonContext.Default.StringArray);
+    }
+
+    private static int CompareScopes(QuotaScope a, QuotaScope b)
+    {
+        var byKind = a.Kind.CompareTo(b.Kind);
+        return byKind != 0 ? byKind : string.CompareOrdinal(a.Id, b.Id);
+    }
+
+    private static void Upsert(SqliteSession s, QuotaScope[] scopes, in Clock clock, long tokens, long nano)
+    {
+        var (sql, names) = UpsertCommand(scopes.Length);
+        var upsert = s.Command(sql, names);
+        upsert.Set(0, clock.Minute);
+        upsert.Set(1, clock.Day);
+        upsert.Set(2, clock.Month);
+        upsert.Set(3, tokens);
+        upsert.Set(4, nano);
+        for (var i = 0; i < scopes.Length; i++)
+        {
+            upsert.Set(5 + (2 * i), (long)scopes[i].Kind);
+            upsert.Set(6 + (2 * i), scopes[i].Id);
+        }
+
+        upsert.ExecuteNonQuery();
+    }
+
+    /// <summary>One statement adding a request, its tokens and cost to the slot, day and month of every scope.</summary>
+    private static (string Sql, string[] Names) UpsertCommand(int count)
+    {
+        if (count < UpsertSql.Length && UpsertSql[count] is { } cached)
+        {
+            return (cached, UpsertParameters[count]);
+        }
+
+        var names = new List<string> { "$minute", "$day", "$month", "$tokens", "$nano" };
+        var sql = new StringBuilder("INSERT INTO quota_counters (scope_kind, scope_id, period, start, requests, tokens, nano_usd) VALUES ");
+        for (var i = 0; i < count; i++)
+        {
+            var kind = "$k" + i.ToString(CultureInfo.InvariantCulture);
+            var id = "$i" + i.ToString(CultureInfo.InvariantCulture);
+            names.Add(kind);
+            names.Add(id);
+            sql.Append(i == 0 ? string.Empty : ", ")
+                .Append(CultureInfo.InvariantCulture, $"({kind}, {id}, 'm', $minute, 1, $tokens, $nano), ")
+                .Append(CultureInfo.InvariantCulture, $"({kind}, {id}, 'd', $day, 1, $tokens, $nano), ")
+                .Append(CultureInfo.InvariantCulture, $"({kind}, {id}, 'M', $month, 1, $tokens, $nano)");
+        }
+
+        sql.Append(" ON CONFLICT (scope_kind, scope_id, period, start) DO UPDATE SET requests = requests + excluded.requests, tokens = tokens + excluded.tokens, nano_usd = nano_usd + excluded.nano_usd");
+        var result = (sql.ToString(), names.ToArray());
+        if (count < UpsertSql.Length)
+        {
+            UpsertParameters[count] = result.Item2;
+            UpsertSql[count] = result.Item1;
+        }
+
+        return result;
+    }
+
+    private QuotaDecision Reserve(SqliteSession s, QuotaReservation reservation)
+    {
+        var now = _db.TimeProvider.GetUtcNow();
+        var clock = new Clock(now);
+        ReleaseExpired(s, now);
+        PruneIfDue(s, clock);
+
+        var scopes = reservation.Scopes.ToArray();
+        Array.Sort(scopes, CompareScopes);
+        var usages = new ScopeUsage[scopes.Length];
+        while (_slots.Count < scopes.Length)
+        {
+            _slots.Add([]);
+        }
+
+        for (var i = 0; i < scopes.Length; i++)
+        {
+            _slots[i].Clear();
+            if (scopes[i].Limits.Any)
+            {
+                usages[i] = Load(s, scopes[i].Kind, scopes[i].Id, clock, _slots[i]);
+            }
+        }
+
+        var decision = Decide(scopes, usages, reservation, clock);
+        if (decision.Granted)
+        {
+            Upsert(s, scopes, clock, reservation.Tokens, reservation.CostNanoUsd);
+            var insert = s.Command(InsertReservation, "$id", "$scopes", "$minute", "$day", "$month", "$tokens", "$nano", "$expires");
+            insert.Set(0, reservation.Id);
+            insert.Set(1, ScopesJson(scopes));
+            insert.Set(2, clock.Minute);
+            insert.Set(3, clock.Day);
+            insert.Set(4, clock.Month);
+            insert.Set(5, reservation.Tokens);
+            insert.Set(6, reservation.CostNanoUsd);
+            insert.Set(7, (now + reservation.HoldFor).UtcTicks);
+            insert.ExecuteNonQuery();
+        }
+
+        return decision;
+    }
+
+    private QuotaDecision Decide(QuotaScope[] scopes, ScopeUsage[] usages, QuotaReservation reservation, in Clock clock)
+    {
+        var tokens = reservation.Tokens;
+        var cost = reservation.CostNanoUsd;
+        QuotaDecision? refusal = null;
+        for (var i = 0; i < scopes.Length && refusal is null; i++)
+        {
+            var limits = scopes[i].Limits;
+            var used = usages[i];
+            var slots = _slots[i];
+            (QuotaLimitKind Kind, TimeSpan RetryAfter)? failed =
+                limits.RequestsPerHour is { } rph && used.HourRequests + 1 > rph ? (QuotaLimitKind.RequestsPerHour, RateRetryAfter(slots, used.HourRequests + 1 - rph, tokens: false, clock))
+                : limits.TokensPerHour is { } tph && used.HourTokens + tokens > tph ? (QuotaLimitKind.TokensPerHour, RateRetryAfter(slots, used.HourTokens + tokens - tph, tokens: true, clock))
+                : limits.DailyTokens is { } dt && used.DayTokens + tokens > dt ? (QuotaLimitKind.DailyTokens, clock.UntilNextDay)
+                : limits.MonthlyTokens is { } mt && used.MonthTokens + tokens > mt ? (QuotaLimitKind.MonthlyTokens, clock.UntilNextMonth)
+                : limits.DailyUsd is { } du && used.DayNano + cost > NanoUsd.FromUsd(du) ? (QuotaLimitKind.DailyUsd, clock.UntilNextDay)
+                : limits.MonthlyUsd is { } mu && used.MonthNano + cost > NanoUsd.FromUsd(mu) ? (QuotaLimitKind.MonthlyUsd, clock.UntilNextMonth)
+                : null;
+            if (failed is { } f)
+            {
+                refusal = new QuotaDecision
+                {
+                    Granted = false,
+                    DeniedScope = scopes[i].Kind,
+                    DeniedScopeId = scopes[i].Id,
+                    DeniedLimit = f.Kind,
+                    RetryAfter = f.RetryAfter,
+                };
+            }
+        }
+
+        var granted = refusal is null;
+        var requests = Rate(scopes, usages, static l => l.RequestsPerHour, static u => u.HourRequests, granted ? 1 : 0, tokens: false, clock);
+        var tokenRate = Rate(scopes, usages, static l => l.TokensPerHour, static u => u.HourTokens, granted ? tokens : 0, tokens: true, clock);
+        return (refusal ?? new QuotaDecision { Granted = true }) with { Requests = requests, Tokens = tokenRate };
+    }
+
+    /// <summary>The rate of the scope with the least left of a sliding-hour limit, or <see langword="null"/> when no scope sets it.</summary>
+    private QuotaRate? Rate(QuotaScope[] scopes, ScopeUsage[] usages, Func<QuotaLimits, long?> limitOf, Func<ScopeUsage, long> usedOf, long adding, bool tokens, in Clock clock)
+    {
+        QuotaRate? tightest = null;
+        for (var i = 0; i < scopes.Length; i++)
+        {
+            if (limitOf(scopes[i].Limits) is not { } limit)
+            {
+                continue;
+            }
+
+            var remaining = Math.Max(0, limit - usedOf(usages[i]) - adding);
+            if (tightest is null || remaining < tightest.Remaining)
+            {
+                tightest = new QuotaRate(limit, remaining, RateReset(_slots[i], tokens, adding > 0, clock));
+            }
+        }
+
+        return tightest;
+    }
+
+    private void PruneIfDue(SqliteSession s, in Clock clock)
+    {
+        if (clock.Minute == _prunedMinute)
+        {
+            return;
+        }
+
+        // Keep a day and a month back, so a late settlement still finds the rows its hold was counted in.
+        var prune = s.Command(Prune, "$minute", "$day", "$month", "$released");
+        prune.Set(0, clock.Minute - WindowSlots);
+        prune.Set(1, clock.Day - 1);
+        prune.Set(2, clock.Month - 1);
+        prune.Set(3, clock.Now.UtcTicks - TimeSpan.TicksPerDay);
+        prune.ExecuteNonQuery();
+        _prunedMinute = clock.Minute;
+    }
+
+    /// <summary>One minute slot of a scope's sliding hour.</summary>
+    private readonly record struct Slot(long Start, long Requests, long Tokens);
+
+    /// <summary>What is counted against one scope now.</summary>
+    private struct ScopeUsage
+    {
+        public long HourRequests;
+        public long HourTokens;
+        public long DayTokens;
+        public long DayNano;
+        public long MonthTokens;
+        public long MonthNano;
+    }
+
+    /// <summary>The periods of one instant: minute slot, UTC day and UTC month numbers.</summary>
+    private readonly struct Clock
+    {
+        public Clock(DateTimeOffset now)
+        {
+            Now = now;
+            Minute = now.UtcTicks / TimeSpan.TicksPerMinute;
+            Day = now.UtcTicks / TimeSpan.TicksPerDay;
+            var utc = now.UtcDateTime;
+            Month = (utc.Year * 12L) + utc.Month - 1;
+        }
+
+        public DateTimeOffset Now { get; }
+
+        public long Minute { get; }
+
+        public long Day { get; }
+
+        public long Month { get; }
+
+        public TimeSpan UntilNextDay => TimeSpan.FromTicks(((Day + 1) * TimeSpan.TicksPerDay) - Now.UtcTicks);
+
+        public TimeSpan UntilNextMonth
+        {
+            get
+            {
+                var utc = Now.UtcDateTime;
+                var next = new DateTimeOffset(utc.Year, utc.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1);
+                return next - Now;
+            }
+        }
+
+        public TimeSpan UntilSlotExpires(long slotStart) => TimeSpan.FromTicks(((slotStart + SlotLifetimeMinutes) * TimeSpan.TicksPerMinute) - Now.UtcTicks);
+    }
+}

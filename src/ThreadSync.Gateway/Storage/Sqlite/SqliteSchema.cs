@@ -1,0 +1,126 @@
+namespace ThreadSync.Gateway.Storage.Sqlite;
+
+/// <summary>
+/// The schema as ordered migration scripts: script <c>n</c> brings the database to version <c>n + 1</c>. Scripts are
+/// append-only once shipped; a change is a new script.
+/// </summary>
+/// <remarks>
+/// Times are UTC ticks (<see cref="DateTimeOffset.UtcTicks"/>), so a day number is <c>ticks / TicksPerDay</c>
+/// (<see cref="DateOnly.DayNumber"/>). Quota counter starts are minutes since 0001-01-01 for <c>m</c> slots, day numbers
+/// for <c>d</c>, and <c>year * 12 + month - 1</c> for <c>M</c>. Budgets are integer nano-USD; usage costs are exact
+/// decimal text summed by the <c>decimal_sum</c> aggregate the database registers on every connection.
+/// </remarks>
+internal static class SqliteSchema
+{
+    public static IReadOnlyList<string> Migrations { get; } =
+    [
+        """
+        CREATE TABLE orgs (
+            id TEXT NOT NULL PRIMARY KEY,
+            name TEXT NOT NULL,
+            limits TEXT NOT NULL,
+            policy TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE teams (
+            id TEXT NOT NULL PRIMARY KEY,
+            org_id TEXT NOT NULL REFERENCES orgs (id),
+            name TEXT NOT NULL,
+            limits TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX teams_org ON teams (org_id);
+
+        CREATE TABLE keys (
+            id TEXT NOT NULL PRIMARY KEY,
+            org_id TEXT NOT NULL REFERENCES orgs (id),
+            team_id TEXT NULL REFERENCES teams (id),
+            environment TEXT NULL,
+            name TEXT NOT NULL,
+            hint TEXT NOT NULL,
+            tier TEXT NULL,
+            limits TEXT NOT NULL,
+            access TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            rotated_at INTEGER NULL,
+            revoked_at INTEGER NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX keys_org ON keys (org_id);
+        CREATE INDEX keys_team ON keys (team_id);
+
+        CREATE TABLE key_secrets (
+            hash BLOB NOT NULL PRIMARY KEY,
+            key_id TEXT NOT NULL REFERENCES keys (id),
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX key_secrets_key ON key_secrets (key_id);
+
+        CREATE TABLE settings (
+            name TEXT NOT NULL PRIMARY KEY,
+            value TEXT NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE quota_counters (
+            scope_kind INTEGER NOT NULL,
+            scope_id TEXT NOT NULL,
+            period TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            requests INTEGER NOT NULL,
+            tokens INTEGER NOT NULL,
+            nano_usd INTEGER NOT NULL,
+            PRIMARY KEY (scope_kind, scope_id, period, start)
+        ) WITHOUT ROWID;
+        CREATE INDEX quota_counters_age ON quota_counters (period, start);
+
+        CREATE TABLE reservations (
+            id TEXT NOT NULL PRIMARY KEY,
+            scopes TEXT NOT NULL,
+            minute INTEGER NOT NULL,
+            day INTEGER NOT NULL,
+            month INTEGER NOT NULL,
+            tokens INTEGER NOT NULL,
+            nano_usd INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            released INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID;
+        CREATE INDEX reservations_held ON reservations (expires_at) WHERE released = 0;
+        CREATE INDEX reservations_released ON reservations (expires_at) WHERE released = 1;
+
+        CREATE TABLE usage (
+            seq INTEGER PRIMARY KEY,
+            at INTEGER NOT NULL,
+            correlation_id TEXT NOT NULL,
+            key_id TEXT NOT NULL,
+            team_id TEXT NULL,
+            org_id TEXT NULL,
+            endpoint TEXT NULL,
+            model TEXT NULL,
+            provider TEXT NULL,
+            input_tokens INTEGER NOT NULL,
+            output_tokens INTEGER NOT NULL,
+            cost_usd TEXT NOT NULL,
+            latency_ms INTEGER NOT NULL,
+            verdict TEXT NOT NULL,
+            status_code INTEGER NOT NULL
+        );
+        CREATE INDEX usage_at ON usage (at);
+        CREATE INDEX usage_org_at ON usage (org_id, at);
+        CREATE INDEX usage_team_at ON usage (team_id, at);
+        CREATE INDEX usage_key_at ON usage (key_id, at);
+
+        CREATE TABLE admin_audit (
+            seq INTEGER PRIMARY KEY,
+            at INTEGER NOT NULL,
+            correlation_id TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            target_id TEXT NOT NULL,
+            status_code INTEGER NOT NULL,
+            details TEXT NULL
+        );
+        CREATE INDEX admin_audit_at ON admin_audit (at);
+        """,
+    ];
+}

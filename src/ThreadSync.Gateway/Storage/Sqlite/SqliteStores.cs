@@ -1,0 +1,17 @@
+namespace ThreadSync.Gateway.Storage.Sqlite;
+
+/// <summary>Creates the SQLite stores: the embedded default, one database file in WAL mode.</summary>
+public static class SqliteStores
+{
+    /// <summary>Creates the stores of one SQLite database.</summary>
+    /// <param name="connectionString">A <c>Microsoft.Data.Sqlite</c> connection string (<c>Data Source=threadsync.db</c>). The file's folder is created if missing; <c>:memory:</c> gives a database that lives as long as the stores.</param>
+    /// <param name="timeProvider">The clock quotas count by (sliding hours, UTC days and months, hold expiry).</param>
+    /// <returns>The stores, over one shared connection manager. The schema is migrated on first use, or by <see cref="GatewayStores.Migrator"/>; the migrator is also <see cref="IDisposable"/> and closes the connections.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="connectionString"/> or <paramref name="timeProvider"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="connectionString"/> is empty or invalid.</exception>
+    public static GatewayStores Create(string connectionString, TimeProvider timeProvider)
+    {
+        var db = new SqliteDatabase(connectionString, timeProvider);
+        return new GatewayStores(new SqliteGovernanceStore(db), new SqliteQuotaStore(db), new SqliteUsageLedger(db), new SqliteAdminAuditLog(db), db);
+    }
+}
