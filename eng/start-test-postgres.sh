@@ -102,20 +102,25 @@ if [ ! -f "$dir/PG_VERSION" ]; then
 local all all              trust
 host  all all 127.0.0.1/32 trust
 EOF
-  cat >>"$dir/postgresql.conf" <<EOF
+  chown "$owner" "$dir/pg_hba.conf"
+fi
+if ! grep -qx "include 'threadsync.conf'" "$dir/postgresql.conf"; then
+  echo "include 'threadsync.conf'" >>"$dir/postgresql.conf"
+fi
 
+# Rewritten on every start, so a changed setting applies without recreating the cluster.
+cat >"$dir/threadsync.conf" <<EOF
 # ThreadSync test cluster (eng/start-test-postgres.sh): loopback only, not durable.
 listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = '$dir'
-max_connections = 300
+max_connections = 500
 shared_buffers = 128MB
 fsync = off
 synchronous_commit = off
 full_page_writes = off
 EOF
-  chown "$owner" "$dir/pg_hba.conf" "$dir/postgresql.conf"
-fi
+chown "$owner" "$dir/threadsync.conf"
 
 log "starting PostgreSQL $version ($bindir) in $dir on 127.0.0.1:$port."
 # 9>&-: the server must not inherit (and so hold forever) the lock above.

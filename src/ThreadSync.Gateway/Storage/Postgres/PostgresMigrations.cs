@@ -258,6 +258,8 @@ internal static class PostgresMigrations
             cost_day bigint[], cost_month bigint[], oldest_request_slot bigint[], oldest_token_slot bigint[],
             denied_slots bigint[], denied_slot_requests bigint[], denied_slot_tokens bigint[])
         language plpgsql
+        -- The statements are the same every call: plan them once per session, not on each call.
+        set plan_cache_mode = force_generic_plan
         as $$
         #variable_conflict use_column
         declare
@@ -266,6 +268,7 @@ internal static class PostgresMigrations
             v_expires timestamptz := v_now + p_hold_microseconds * interval '1 microsecond';
             v_n integer := coalesce(array_length(p_kinds, 1), 0);
             v_limit integer;
+            v_deleted bigint;
         begin
             granted := true;
             now_at := v_now;
@@ -282,7 +285,8 @@ internal static class PostgresMigrations
                 order by s.kind, s.id collate "C"
                 for update of s;
 
-                -- Garbage: slots out of the hour, expired holds, reservations expired a day ago. Never waits.
+                -- Garbage: slots out of the hour, expired holds, and (when a slot went, about once a minute) reservations
+                -- that expired unsettled a day ago. Never waits on another transaction.
                 delete from quota_minutes
                 where (kind, id, slot) in (
                     select m.kind, m.id, m.slot
@@ -290,6 +294,16 @@ internal static class PostgresMigrations
                     join unnest(p_kinds, p_ids) as r (kind, id) on m.kind = r.kind and m.id = r.id
                     where m.slot < v_slot - 60
                     for update of m skip locked);
+                get diagnostics v_deleted = row_count;
+                if v_deleted > 0 then
+                    delete from quota_reservations
+                    where id in (
+                        select x.id from quota_reservations x
+                        where x.expires_at < v_now - interval '1 day'
+                        order by x.expires_at
+                        limit 1000
+                        for update skip locked);
+                end if;
 
                 delete from quota_holds
                 where (reservation_id, kind, id) in (
@@ -331,14 +345,6 @@ internal static class PostgresMigrations
                     end if;
                 end loop;
             end if;
-
-            delete from quota_reservations
-            where id in (
-                select x.id from quota_reservations x
-                where x.expires_at < v_now - interval '1 day'
-                order by x.expires_at
-                limit 100
-                for update skip locked);
 
             insert into quota_reservations (id, kinds, ids, slot, tokens, cost_nano_usd, expires_at)
             values (p_id, coalesce(p_kinds, '{}'), coalesce(p_ids, '{}'), v_slot, p_tokens, p_cost_nano_usd, v_expires);
@@ -383,6 +389,7 @@ internal static class PostgresMigrations
             p_cost_usd numeric, p_latency_ms bigint, p_verdict text, p_status_code integer)
         returns boolean
         language plpgsql
+        set plan_cache_mode = force_generic_plan
         as $$
         #variable_conflict use_column
         declare

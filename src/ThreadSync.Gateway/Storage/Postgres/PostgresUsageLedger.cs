@@ -109,7 +109,12 @@ internal sealed class PostgresUsageLedger : IUsageLedger
         sql.Append(", count(*), count(*) filter (where verdict <> '").Append(UsageVerdicts.Ok).Append("'), ")
             .Append("coalesce(sum(input_tokens), 0)::bigint, coalesce(sum(output_tokens), 0)::bigint, coalesce(sum(cost_usd), 0) from usage_records");
         AppendWhere(sql, command.Parameters, filter);
-        if (grouped.Length > 0)
+        if (grouped.Length == 0)
+        {
+            // One total, or none at all when nothing matches (as with any grouping).
+            sql.Append(" having count(*) > 0");
+        }
+        else
         {
             sql.Append(" group by ").AppendJoin(", ", grouped);
             sql.Append(" order by ").AppendJoin(", ", grouped.Select(i => i == 5 ? "5" : $"{dimensions[i - 1]} collate \"C\" nulls first"));
