@@ -89,7 +89,7 @@ public sealed class AuditChainVerifier
         if (sequence > _expected)
         {
             var missing = sequence - 1 == _expected ? $"record {N(_expected)} is" : $"records {N(_expected)} to {N(sequence - 1)} are";
-            return Fail(_expected, AuditFailure.SequenceGap, $"The chain skips from {N(_expected - 1)} to {N(sequence)}: {missing} missing (deleted).");
+            return Fail(_expected, AuditFailure.SequenceGap, $"The chain skips from {N(_expected - 1)} to {N(sequence)}: {missing} missing here (deleted, or moved).");
         }
 
         if (sequence < _expected)
