@@ -158,12 +158,22 @@ internal sealed class AdminBody
             Access = value.TryGetProperty("access", out var access) ? ReadAccess(access, Join(path, "access")) : AccessRules.AllowAll,
             KeyLimitCaps = value.TryGetProperty("key_limit_caps", out var caps) ? ReadLimits(caps, Join(path, "key_limit_caps")) : QuotaLimits.None,
             AuditContent = Flag(value, path, "audit_content") ?? false,
-            AuditContentRetentionDays = (int)(PositiveInt64(value, path, "audit_content_retention_days") is { } days && days <= MaxRetentionDays
-                ? days
-                : value.TryGetProperty("audit_content_retention_days", out var bad) && bad.ValueKind != JsonValueKind.Null
-                    ? throw AdminErrors.Invalid(Join(path, "audit_content_retention_days"), $"'{Join(path, "audit_content_retention_days")}' must be a whole number of days from 1 to {MaxRetentionDays}.")
-                    : OrgPolicy.DefaultAuditContentRetentionDays),
+            AuditContentRetentionDays = RetentionDays(value, path) ?? OrgPolicy.DefaultAuditContentRetentionDays,
         };
+    }
+
+    private static int? RetentionDays(JsonElement parent, string path)
+    {
+        const string Name = "audit_content_retention_days";
+        if (!parent.TryGetProperty(Name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        var param = Join(path, Name);
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var days) && days >= 1 && days <= MaxRetentionDays
+            ? days
+            : throw AdminErrors.Invalid(param, $"'{param}' must be a whole number of days from 1 to {MaxRetentionDays}.");
     }
 
     private static bool? Flag(JsonElement parent, string path, string name)

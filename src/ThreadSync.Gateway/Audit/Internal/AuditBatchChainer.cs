@@ -44,6 +44,7 @@ internal sealed class AuditBatchChainer
             Sequence = sequence,
             At = AuditCanonicalEncoding.TruncateToMicroseconds(pending.Record.At),
             PreviousHash = Convert.ToHexStringLower(previous),
+            Content = pending.Record.Content is { } content ? content with { ExpiresAt = AuditCanonicalEncoding.TruncateToMicroseconds(content.ExpiresAt) } : null,
         };
         var hash = new byte[32];
         AuditCanonicalEncoding.ComputeHash(previous, record, _scratch, hash);
