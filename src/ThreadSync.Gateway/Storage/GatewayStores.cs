@@ -7,4 +7,33 @@ namespace ThreadSync.Gateway.Storage;
 /// <param name="AdminAudit">The admin action log (superseded by <paramref name="Audit"/>, which the admin API writes and lists).</param>
 /// <param name="Migrator">The schema migrator.</param>
 /// <param name="Audit">The tamper-evident audit chain of inference requests and admin actions.</param>
-public sealed record GatewayStores(IGovernanceStore Governance, IQuotaStore Quotas, IUsageLedger Usage, IAdminAuditLog AdminAudit, IGatewayStoreMigrator Migrator, IAuditChain Audit);
+/// <remarks>Disposing the stores commits the audit appends already queued, then closes the connections.</remarks>
+public sealed record GatewayStores(IGovernanceStore Governance, IQuotaStore Quotas, IUsageLedger Usage, IAdminAuditLog AdminAudit, IGatewayStoreMigrator Migrator, IAuditChain Audit)
+    : IAsyncDisposable, IDisposable
+{
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync()
+    {
+        // The backends' migrator owns the connections and the audit chain's writer.
+        if (Migrator is IAsyncDisposable asyncDisposable)
+        {
+            return asyncDisposable.DisposeAsync();
+        }
+
+        (Migrator as IDisposable)?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (Migrator is IDisposable disposable)
+        {
+            disposable.Dispose();
+        }
+        else if (Migrator is IAsyncDisposable asyncDisposable)
+        {
+            asyncDisposable.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+}
