@@ -8,7 +8,7 @@ namespace ThreadSync.Gateway.Storage.Sqlite;
 /// <summary>
 /// The audit chain in SQLite: appends are group-committed by one background writer per store instance, each batch in
 /// one <c>BEGIN IMMEDIATE</c> transaction on the writer connection that reads the head row, inserts the hashed
-/// records and rewrites the head. <c>BEGIN IMMEDIATE</c> takes the file's write lock before the head is read, so
+/// records and rewrites the head, committed with <c>synchronous=FULL</c>. <c>BEGIN IMMEDIATE</c> takes the file's write lock before the head is read, so
 /// processes sharing the file also extend one chain without forks.
 /// </summary>
 internal sealed class SqliteAuditChain : IAuditChain, IAsyncDisposable
@@ -235,10 +235,40 @@ internal sealed class SqliteAuditChain : IAuditChain, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Commits a batch with <c>synchronous=FULL</c> (the WAL is fsynced at commit), then returns the connection to
+    /// <c>NORMAL</c> before releasing the write lock. An acknowledged record thus survives power loss as well as a
+    /// process crash, and so does everything committed before it (the request's usage record among them): the WAL is
+    /// one file, flushed as a whole.
+    /// </summary>
     private async ValueTask CommitAsync(List<PendingAuditAppend> batch) =>
-        await _db.WriteAsync((this, batch), static (s, state) => state.Item1.Commit(s, state.batch), transaction: true, CancellationToken.None).ConfigureAwait(false);
+        await _db.WriteAsync((this, batch), static (s, state) =>
+        {
+            s.Command("PRAGMA synchronous = FULL").ExecuteNonQuery();
+            try
+            {
+                s.Begin();
+                try
+                {
+                    state.Item1.Commit(s, state.batch);
+                }
+                catch
+                {
+                    s.Rollback();
+                    throw;
+                }
 
-    private bool Commit(SqliteSession s, List<PendingAuditAppend> batch)
+                s.Commit();
+            }
+            finally
+            {
+                s.Command("PRAGMA synchronous = NORMAL").ExecuteNonQuery();
+            }
+
+            return true;
+        }, transaction: false, CancellationToken.None).ConfigureAwait(false);
+
+    private void Commit(SqliteSession s, List<PendingAuditAppend> batch)
     {
         long headSequence;
         byte[] headHash;
@@ -268,6 +298,5 @@ internal sealed class SqliteAuditChain : IAuditChain, IAsyncDisposable
         head.Set(0, last.Record.Sequence);
         head.Set(1, last.Hash);
         head.ExecuteNonQuery();
-        return true;
     }
 }
