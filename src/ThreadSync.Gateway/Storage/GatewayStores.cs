@@ -6,4 +6,5 @@ namespace ThreadSync.Gateway.Storage;
 /// <param name="Usage">The usage ledger.</param>
 /// <param name="AdminAudit">The admin action log.</param>
 /// <param name="Migrator">The schema migrator.</param>
-public sealed record GatewayStores(IGovernanceStore Governance, IQuotaStore Quotas, IUsageLedger Usage, IAdminAuditLog AdminAudit, IGatewayStoreMigrator Migrator);
+/// <param name="Idempotency">Idempotency keys and the responses they replay.</param>
+public sealed record GatewayStores(IGovernanceStore Governance, IQuotaStore Quotas, IUsageLedger Usage, IAdminAuditLog AdminAudit, IGatewayStoreMigrator Migrator, IIdempotencyStore Idempotency);

@@ -67,6 +67,7 @@ internal sealed class GatewayChatClient : IChatClient
         }
         catch (Exception ex)
         {
+            context.FailureOutcome = FailureClassifier.Classify(ex, context);
             await _quotas.SettleAsync(context, Verdict(ex, cancellationToken), Status(ex)).ConfigureAwait(false);
             throw;
         }
@@ -88,6 +89,7 @@ internal sealed class GatewayChatClient : IChatClient
         }
         catch (Exception ex)
         {
+            context.FailureOutcome = FailureClassifier.Classify(ex, context);
             await _quotas.SettleAsync(context, Verdict(ex, cancellationToken), Status(ex)).ConfigureAwait(false);
             throw;
         }
@@ -148,6 +150,12 @@ internal sealed class GatewayChatClient : IChatClient
             var verdict = completed ? UsageVerdicts.Ok
                 : failure is null ? UsageVerdicts.Cancelled
                 : Verdict(failure, cancellationToken);
+            if (!completed)
+            {
+                // A stream that started and did not finish was executed, at least in part: never run it again blindly.
+                context.FailureOutcome = FailureClassifier.Classify(failure, context);
+            }
+
             await _quotas.SettleAsync(context, verdict, started ? 200 : failure is null ? 499 : Status(failure)).ConfigureAwait(false);
         }
     }

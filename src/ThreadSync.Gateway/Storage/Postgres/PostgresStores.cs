@@ -23,6 +23,7 @@ public static class PostgresStores
             new PostgresQuotaStore(database),
             new PostgresUsageLedger(database),
             new PostgresAdminAuditLog(database),
-            database);
+            database,
+            new PostgresIdempotencyStore(database));
     }
 }
