@@ -23,7 +23,7 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests, IAsyncD
 
         Assert.True(File.Exists(path));
         Assert.Equal("wal", Scalar<string>(path, "PRAGMA journal_mode"));
-        Assert.Equal(1L, Scalar<long>(path, "SELECT COUNT(*) FROM schema_version"));
+        Assert.Equal((long)SqliteSchema.Migrations.Count, Scalar<long>(path, "SELECT COUNT(*) FROM schema_version"));
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests, IAsyncD
             return true;
         });
 
-        Assert.Equal(1L, Scalar<long>(path, "SELECT COUNT(*) FROM schema_version"));
+        Assert.Equal((long)SqliteSchema.Migrations.Count, Scalar<long>(path, "SELECT COUNT(*) FROM schema_version"));
         foreach (var instance in instances)
         {
             Assert.Equal(new QuotaCounts(0, 0, 0, 0, 0, 0), await instance.Quotas.GetCountsAsync(QuotaScopeKind.Key, "k", Ct));
@@ -105,6 +105,25 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests, IAsyncD
         Assert.Equal(Keys, settled.Count(s => s));
         Assert.Equal(granted * 10 - (Keys * 9), (await instances[2].Quotas.GetCountsAsync(QuotaScopeKind.Org, "acme", Ct)).TokensToday);
         Assert.Equal(Keys * perKey, (await ReadAllAsync(instances[3].Usage, new UsageFilter())).Count);
+    }
+
+    [Fact]
+    public async Task IdempotencyClaim_InstancesOnOneFile_ExactlyOneWinsEachKey()
+    {
+        // Four stores on one file stand for four processes: BEGIN IMMEDIATE makes each claim's read and write atomic.
+        var path = NewPath();
+        var time = new FakeTimeProvider(T0);
+        var instances = Enumerable.Range(0, 4).Select(_ => Open(path, time)).ToArray();
+        await instances[0].Migrator.MigrateAsync(Ct);
+        const int Keys = 25;
+        var claims = Enumerable.Range(0, Keys * instances.Length).Select(i => Claim($"key{i / instances.Length}")).ToArray();
+
+        var results = await RaceAsync(claims.Length, i => instances[i % instances.Length].Idempotency.ClaimAsync(claims[i], Ct).AsTask());
+
+        for (var key = 0; key < Keys; key++)
+        {
+            Assert.Equal(1, results.Skip(key * instances.Length).Take(instances.Length).Count(r => r.Status == IdempotencyClaimStatus.Claimed));
+        }
     }
 
     [Fact]
