@@ -125,9 +125,9 @@ internal sealed class IdempotencyGate
     {
         try
         {
-            if (!await _store.RenewAsync(exchange.Claim, CancellationToken.None))
+            if (!await _store.RenewAsync(exchange.Claim, CancellationToken.None) && !exchange.Ended)
             {
-                IdempotencyLog.ClaimLost(_logger, exchange.CorrelationId, ClaimResolution.Complete);
+                IdempotencyLog.LeaseLost(_logger, exchange.CorrelationId);
             }
         }
         catch (Exception ex)
@@ -163,7 +163,7 @@ internal sealed class IdempotencyGate
 
     private async ValueTask<bool> ClaimAsync(HttpContext http, IdempotentExchange exchange, long started)
     {
-        IdempotentResponse? replayed = null;
+        var owner = false;
         try
         {
             while (true)
@@ -173,11 +173,13 @@ internal sealed class IdempotencyGate
                 {
                     case IdempotencyClaimStatus.Claimed:
                         exchange.Start(http, _time);
+                        owner = true;
                         SchedulePurge();
                         return false;
                     case IdempotencyClaimStatus.Completed:
-                        replayed = result.Response!;
-                        await ReplayAsync(http, replayed, exchange.CorrelationId);
+                        // Local duplicates waiting on this request replay it too.
+                        exchange.Abandon(result.Response);
+                        await ReplayAsync(http, result.Response!, exchange.CorrelationId);
                         return true;
                     case IdempotencyClaimStatus.FingerprintMismatch:
                         throw IdempotencyErrors.KeyReused(http);
@@ -197,10 +199,10 @@ internal sealed class IdempotencyGate
         }
         finally
         {
-            if (exchange.Http is null)
+            if (!owner)
             {
-                // Not the owner: local duplicates waiting on this request replay what it found, or ask again.
-                exchange.Abandon(replayed);
+                // Local duplicates waiting on this request ask the store themselves (a no-op when already abandoned).
+                exchange.Abandon(null);
             }
         }
     }

@@ -21,6 +21,10 @@ internal static partial class IdempotencyLog
         Message = "Request {CorrelationId} no longer held its idempotency key when it ended ({Resolution} not applied): its lease ran out, so the key is uncertain.")]
     public static partial void ClaimLost(ILogger logger, string correlationId, ClaimResolution resolution);
 
+    [LoggerMessage(EventId = 1108, EventName = "IdempotencyLeaseLost", Level = LogLevel.Warning,
+        Message = "Request {CorrelationId} could not renew its idempotency claim: its lease ran out and the key was turned uncertain. The request goes on; its response will not be stored.")]
+    public static partial void LeaseLost(ILogger logger, string correlationId);
+
     [LoggerMessage(EventId = 1105, EventName = "IdempotencyStoreFailed", Level = LogLevel.Error,
         Message = "Request {CorrelationId}: the idempotency store failed to {Operation} ({ExceptionType}: {Message}). The key stays in progress until its lease runs out, then uncertain.")]
     public static partial void StoreFailed(ILogger logger, string correlationId, string operation, string exceptionType, string? message);

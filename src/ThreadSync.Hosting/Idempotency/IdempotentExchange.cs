@@ -47,6 +47,9 @@ internal sealed class IdempotentExchange : IAsyncDisposable
     /// <summary>Gets the request, once the claim was granted.</summary>
     public HttpContext? Http => _http;
 
+    /// <summary>Gets a value indicating whether this request's part in the key is over.</summary>
+    public bool Ended => Volatile.Read(ref _ended) != 0;
+
     /// <summary>
     /// Ties the gateway context the endpoint created to the request's claim, if it holds one: the gateway then calls a
     /// provider at most once for it (<see cref="GatewayRequestContext.AtMostOnce"/>). Nothing happens without a claim.

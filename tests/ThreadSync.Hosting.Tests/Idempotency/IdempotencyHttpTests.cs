@@ -53,6 +53,26 @@ public sealed class IdempotencyHttpTests
         Assert.Equal(1, server.OpenAI.RequestCount);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task LargeAnswer_IsReplayedByteForByte(bool stream)
+    {
+        await using var server = await GovernedServer.StartAsync();
+        var secret = await server.CreateKeyAsync("acme");
+        var text = string.Join(' ', Enumerable.Range(0, 5_000).Select(i => $"word{i}"));
+        server.OpenAI.Enqueue(FakeReply.Text(text));
+
+        var first = await SendAsync(server, secret, "large", stream: stream);
+        var replay = await SendAsync(server, secret, "large", stream: stream);
+
+        Assert.Equal(HttpStatusCode.OK, first.Status);
+        Assert.True(first.Body.Length > (stream ? 500_000 : 40_000), $"{first.Body.Length} bytes");
+        Assert.True(replay.Replayed);
+        Assert.Equal(first.Body, replay.Body);
+        Assert.Equal(1, server.OpenAI.RequestCount);
+    }
+
     [Fact]
     public async Task FiftyConcurrentDuplicates_CallUpstreamOnce_AndAllGetTheSameBytes()
     {
