@@ -108,6 +108,44 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests, IAsyncD
     }
 
     [Fact]
+    public async Task Reserve_OldSlotsDaysAndReleasedHolds_ArePruned()
+    {
+        var path = NewPath();
+        var time = new FakeTimeProvider(T0);
+        var stores = Open(path, time);
+        var scopes = Scopes(key: new QuotaLimits { RequestsPerHour = 100 });
+        for (var minute = 0; minute < 3; minute++)
+        {
+            await stores.Quotas.ReserveAsync(new QuotaReservation($"old{minute}", scopes, 1, 1, TimeSpan.FromHours(1)), Ct);
+            time.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        Assert.True(await stores.Quotas.SettleAsync("old0", Record("old0", T0, 1, 0, 0.000000001m), Ct));
+        time.Advance(TimeSpan.FromDays(3));
+        Assert.True((await stores.Quotas.ReserveAsync(new QuotaReservation("new", scopes, 1, 1, TimeSpan.FromHours(1)), Ct)).Granted);
+
+        // Per scope: the new minute slot and today; the month is the same one. Unsettled old holds were released, then dropped.
+        Assert.Equal(1L, Scalar<long>(path, "SELECT COUNT(*) FROM quota_counters WHERE scope_id = 'key_a' AND period = 'm'"));
+        Assert.Equal(1L, Scalar<long>(path, "SELECT COUNT(*) FROM quota_counters WHERE scope_id = 'key_a' AND period = 'd'"));
+        Assert.Equal(1L, Scalar<long>(path, "SELECT COUNT(*) FROM quota_counters WHERE scope_id = 'key_a' AND period = 'M'"));
+        Assert.Equal("new", Scalar<string>(path, "SELECT group_concat(id) FROM reservations"));
+        Assert.Equal(new QuotaCounts(1, 1, 1, 2, 1, 2), await stores.Quotas.GetCountsAsync(QuotaScopeKind.Key, "key_a", Ct));
+    }
+
+    [Fact]
+    public async Task Reserve_IdAlreadyHeld_ThrowsAndCountsNothing()
+    {
+        var (stores, _) = await StartSeededAsync();
+        var scopes = Scopes(key: QuotaLimits.None);
+        await stores.Quotas.ReserveAsync(new QuotaReservation("r1", scopes, 10, 10, TimeSpan.FromHours(1)), Ct);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => stores.Quotas.ReserveAsync(new QuotaReservation("r1", scopes, 10, 10, TimeSpan.FromHours(1)), Ct).AsTask());
+
+        Assert.Equal(new QuotaCounts(1, 10, 10, 10, 10, 10), await stores.Quotas.GetCountsAsync(QuotaScopeKind.Key, "key_a", Ct));
+        Assert.True((await stores.Quotas.ReserveAsync(new QuotaReservation("r2", scopes, 10, 10, TimeSpan.FromHours(1)), Ct)).Granted);
+    }
+
+    [Fact]
     public async Task Create_MemoryDataSource_IsSharedByTheStoresConnections()
     {
         var stores = SqliteStores.Create("Data Source=:memory:", new FakeTimeProvider(T0));

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
 using ThreadSync.Gateway.Governance;
 
 namespace ThreadSync.Gateway.Storage.Sqlite;
@@ -19,6 +20,9 @@ internal sealed class SqliteQuotaStore : IQuotaStore
     /// <summary>A slot stops counting this many minutes after it began.</summary>
     private const long SlotLifetimeMinutes = WindowSlots + 1;
 
+    /// <summary>SQLITE_CONSTRAINT_PRIMARYKEY.</summary>
+    private const int SqlitePrimaryKeyConstraint = 1555;
+
     private const string SelectExpired = "SELECT id, scopes, minute, day, month, tokens, nano_usd FROM reservations WHERE released = 0 AND expires_at <= $now";
     private const string MarkReleased = "UPDATE reservations SET released = 1 WHERE id = $id";
     private const string SelectReservation = "SELECT scopes, minute, day, month, tokens, nano_usd, released FROM reservations WHERE id = $id";
@@ -31,8 +35,7 @@ internal sealed class SqliteQuotaStore : IQuotaStore
     private const string SelectCounters = "SELECT period, start, requests, tokens, nano_usd FROM quota_counters WHERE scope_kind = $kind AND scope_id = $id ORDER BY period, start";
     private const string AdjustCounters = """
         UPDATE quota_counters SET tokens = tokens + $tokens, nano_usd = nano_usd + $nano
-        WHERE scope_kind = $kind AND scope_id = $id AND period IN ('m', 'd', 'M')
-          AND start = CASE period WHEN 'm' THEN $minute WHEN 'd' THEN $day ELSE $month END
+        WHERE scope_kind = $kind AND scope_id = $id AND (period, start) IN (VALUES ('m', $minute), ('d', $day), ('M', $month))
         """;
 
     private const string Prune = """
@@ -337,7 +340,15 @@ internal sealed class SqliteQuotaStore : IQuotaStore
             insert.Set(5, reservation.Tokens);
             insert.Set(6, reservation.CostNanoUsd);
             insert.Set(7, (now + reservation.HoldFor).UtcTicks);
-            insert.ExecuteNonQuery();
+            try
+            {
+                insert.ExecuteNonQuery();
+            }
+            catch (SqliteException e) when (e.SqliteExtendedErrorCode == SqlitePrimaryKeyConstraint)
+            {
+                // The transaction rolls back, counters included.
+                throw new InvalidOperationException($"Reservation id '{reservation.Id}' is already held; reservation ids must be unique.", e);
+            }
         }
 
         return decision;

@@ -107,7 +107,6 @@ internal static class SqliteSchema
         );
         CREATE INDEX usage_at ON usage (at);
         CREATE INDEX usage_org_at ON usage (org_id, at);
-        CREATE INDEX usage_team_at ON usage (team_id, at);
         CREATE INDEX usage_key_at ON usage (key_id, at);
 
         CREATE TABLE admin_audit (

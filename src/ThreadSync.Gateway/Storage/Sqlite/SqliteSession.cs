@@ -37,6 +37,19 @@ internal sealed class SqliteSession : IDisposable
         return command;
     }
 
+    /// <summary>Creates a command that is not cached (the caller disposes it): for SQL built per call, such as report queries.</summary>
+    public SqliteCommand CreateCommand(string sql, params ReadOnlySpan<string> parameterNames)
+    {
+        var command = Connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in parameterNames)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        return command;
+    }
+
     /// <summary>Starts a write transaction that takes the database's write lock at once (<c>BEGIN IMMEDIATE</c>).</summary>
     public void Begin() => (_begin ??= Create("BEGIN IMMEDIATE")).ExecuteNonQuery();
 

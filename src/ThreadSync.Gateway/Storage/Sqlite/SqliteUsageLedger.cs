@@ -40,7 +40,7 @@ internal sealed class SqliteUsageLedger : IUsageLedger
         var session = await _db.RentReaderAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var command = FilteredCommand(session, $"SELECT {RecordColumns} FROM usage", filter, " ORDER BY at, seq");
+            var command = FilteredCommand(session, $"SELECT {RecordColumns} FROM usage", filter, " ORDER BY at, seq", cached: true);
             using var r = command.ExecuteReader();
             while (r.Read())
             {
@@ -99,7 +99,8 @@ internal sealed class SqliteUsageLedger : IUsageLedger
             var tail = groups.Count == 0
                 ? " HAVING COUNT(*) > 0"
                 : $" GROUP BY {string.Join(", ", groups)} ORDER BY {string.Join(", ", groups)}";
-            using var r = FilteredCommand(s, select, filter, tail).ExecuteReader();
+            using var command = FilteredCommand(s, select, filter, tail, cached: false);
+            using var r = command.ExecuteReader();
             var list = new List<UsageAggregate>();
             while (r.Read())
             {
@@ -143,8 +144,11 @@ internal sealed class SqliteUsageLedger : IUsageLedger
         c.ExecuteNonQuery();
     }
 
-    /// <summary>The cached command for a query with only the filter's set criteria in its WHERE clause (so the indexes apply).</summary>
-    private static SqliteCommand FilteredCommand(SqliteSession s, string select, UsageFilter filter, string tail)
+    /// <summary>
+    /// The command for a query with only the filter's set criteria in its WHERE clause (so the indexes apply); record
+    /// reads (64 shapes at most) are cached, aggregates (a shape per filter and grouping) are not.
+    /// </summary>
+    private static SqliteCommand FilteredCommand(SqliteSession s, string select, UsageFilter filter, string tail, bool cached)
     {
         var sql = new StringBuilder(select);
         var first = true;
@@ -165,7 +169,7 @@ internal sealed class SqliteUsageLedger : IUsageLedger
         Where(filter.Model is not null, "model = $model");
         sql.Append(tail);
 
-        var command = s.Command(sql.ToString(), FilterParameters);
+        var command = cached ? s.Command(sql.ToString(), FilterParameters) : s.CreateCommand(sql.ToString(), FilterParameters);
         command.Set(0, SqliteValues.Ticks(filter.From));
         command.Set(1, SqliteValues.Ticks(filter.To));
         command.Set(2, filter.OrgId);
