@@ -213,6 +213,22 @@ public sealed class PostgresStoreTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Reserve_IdAlreadyOutstanding_ThrowsAndCountsNothing_ButASettledIdMayBeReused()
+    {
+        var stores = Open(await DatabaseAsync(), new FakeTimeProvider(new DateTimeOffset(2026, 3, 15, 12, 0, 30, TimeSpan.Zero)));
+        var ct = TestContext.Current.CancellationToken;
+        QuotaScope[] scopes = [new(QuotaScopeKind.Key, "k", QuotaLimits.None), new(QuotaScopeKind.Org, "o", QuotaLimits.None)];
+        Assert.True((await stores.Quotas.ReserveAsync(new QuotaReservation("r1", scopes, 10, 10, TimeSpan.FromHours(1)), ct)).Granted);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => stores.Quotas.ReserveAsync(new QuotaReservation("r1", scopes, 10, 10, TimeSpan.FromHours(1)), ct).AsTask());
+
+        Assert.Equal(new QuotaCounts(1, 10, 10, 10, 10, 10), await stores.Quotas.GetCountsAsync(QuotaScopeKind.Org, "o", ct));
+        Assert.True(await stores.Quotas.SettleAsync("r1", Record("r1", "k", null, "o", 0m, DateTimeOffset.UnixEpoch, 4), ct));
+        Assert.True((await stores.Quotas.ReserveAsync(new QuotaReservation("r1", scopes, 10, 10, TimeSpan.FromHours(1)), ct)).Granted);
+        Assert.Equal(new QuotaCounts(2, 14, 14, 14, 10, 10), await stores.Quotas.GetCountsAsync(QuotaScopeKind.Org, "o", ct));
+    }
+
+    [Fact]
     public async Task ReserveAndSettle_Latency_IsMeasured()
     {
         var stores = Open(await DatabaseAsync(), TimeProvider.System);

@@ -308,6 +308,10 @@ internal static class PostgresMigrations
                 end loop;
 
                 if granted then
+                    -- First, so that an id already outstanding fails before anything else.
+                    insert into quota_reservations (id, kinds, ids, slot, tokens, cost_nano_usd, expires_at)
+                    values (p_id, v_lock_kinds, v_lock_ids, v_slot, p_tokens, p_cost_nano_usd, v_expires);
+
                     -- Count the request and hold the worst case in the current slot, day and month.
                     for v_i in 1 .. v_n loop
                         v_row := v_rows[v_i];
@@ -372,12 +376,9 @@ internal static class PostgresMigrations
                 end if;
             end if;
 
-            if granted then
-                insert into quota_reservations (id, kinds, ids, slot, tokens, cost_nano_usd, expires_at)
-                values (p_id, v_lock_kinds, v_lock_ids, v_slot, p_tokens, p_cost_nano_usd, v_expires);
-            end if;
-
             if v_n = 0 then
+                insert into quota_reservations (id, kinds, ids, slot, tokens, cost_nano_usd, expires_at)
+                values (p_id, '{}', '{}', v_slot, p_tokens, p_cost_nano_usd, v_expires);
                 scope_ord := 0;
                 return next;
                 return;

@@ -79,16 +79,20 @@ internal sealed class PostgresQuotaStore : IQuotaStore
         command.Parameters.Add(Bigint(reservation.HoldFor.Ticks / TimeSpan.TicksPerMicrosecond));
         command.Parameters.Add(_database.NowParameter());
 
-        NpgsqlDataReader reader;
         try
         {
-            reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await ReadDecisionAsync(command, reservation, scopes, cancellationToken).ConfigureAwait(false);
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.TableName == "quota_reservations")
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "quota_reservations_pkey")
         {
             throw new InvalidOperationException($"A reservation with id '{reservation.Id}' is already outstanding.", e);
         }
+    }
 
+    private static async Task<QuotaDecision> ReadDecisionAsync(NpgsqlCommand command, QuotaReservation reservation, List<QuotaScope> scopes, CancellationToken cancellationToken)
+    {
+        var n = scopes.Count;
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
             // One row per scope, in lock order, with its counts and minute slots (after this reservation when granted).
