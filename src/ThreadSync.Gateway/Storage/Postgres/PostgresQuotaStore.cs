@@ -40,7 +40,7 @@ internal sealed class PostgresQuotaStore : IQuotaStore
         ArgumentOutOfRangeException.ThrowIfNegative(reservation.CostNanoUsd);
         ArgumentOutOfRangeException.ThrowIfLessThan(reservation.HoldFor, TimeSpan.Zero);
 
-        var scopes = InLockOrder(reservation.Scopes);
+        var scopes = InCheckOrder(reservation.Scopes);
         var n = scopes.Count;
         var kinds = new short[n];
         var ids = new string[n];
@@ -177,10 +177,14 @@ internal sealed class PostgresQuotaStore : IQuotaStore
         return new QuotaCounts(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5));
     }
 
-    /// <summary>Sorts scopes into the lock order (keys, teams, orgs; then by id, ordinal), merging a scope named twice into its stricter limits.</summary>
+    /// <summary>
+    /// Sorts scopes into the order limits are checked in (keys, teams, orgs; then by id, ordinal), merging a scope named
+    /// twice into its stricter limits. The database locks them in its own fixed order (<c>ORDER BY kind, id COLLATE "C"</c>),
+    /// the same for ids made of ASCII letters, digits, <c>_</c> and <c>-</c>.
+    /// </summary>
     /// <param name="scopes">The reservation's scopes.</param>
-    /// <returns>The scopes in lock order, each once.</returns>
-    internal static List<QuotaScope> InLockOrder(IReadOnlyList<QuotaScope> scopes)
+    /// <returns>The scopes in check order, each once.</returns>
+    internal static List<QuotaScope> InCheckOrder(IReadOnlyList<QuotaScope> scopes)
     {
         var sorted = new List<QuotaScope>(scopes.Count);
         foreach (var scope in scopes.OrderBy(s => s.Kind).ThenBy(s => s.Id, StringComparer.Ordinal))
