@@ -62,7 +62,7 @@ internal sealed class ThreadSyncRequestMiddleware(RequestDelegate next, ILogger<
     {
         if (error.StatusCode >= 500 || error.Code.StartsWith("upstream_", StringComparison.Ordinal))
         {
-            HostingLog.UpstreamFailed(logger, correlationId, error.StatusCode, error.Code, error.Message);
+            HostingLog.UpstreamFailed(logger, correlationId, error.StatusCode, error.Code, error.Message, error.LogDetail ?? "-");
         }
         else
         {

@@ -7,9 +7,15 @@ namespace ThreadSync.Gateway.Tests.Storage;
 public sealed class PostgresStoreConformanceTests : StoreConformanceTests, IAsyncDisposable
 {
     private readonly List<PostgresTestDatabase> _databases = [];
+    private readonly List<GatewayStores> _opened = [];
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var stores in _opened)
+        {
+            await ((IAsyncDisposable)stores.Migrator).DisposeAsync();
+        }
+
         foreach (var database in _databases)
         {
             await database.DisposeAsync();
@@ -21,6 +27,7 @@ public sealed class PostgresStoreConformanceTests : StoreConformanceTests, IAsyn
         var database = await PostgresTestServer.CreateDatabaseAsync();
         _databases.Add(database);
         var stores = PostgresStores.Create(database.ConnectionString, timeProvider);
+        _opened.Add(stores);
         await stores.Migrator.MigrateAsync(Ct);
         return stores;
     }
