@@ -33,4 +33,7 @@ public sealed class GatewayOptions
 
     /// <summary>Gets or sets key tiers, rotation and reservation settings (<c>ThreadSync:Governance</c>).</summary>
     public GovernanceOptions Governance { get; set; } = new();
+
+    /// <summary>Gets or sets the audit chain settings (<c>ThreadSync:Audit</c>).</summary>
+    public AuditOptions Audit { get; set; } = new();
 }

@@ -18,6 +18,9 @@ public static class UsageVerdicts
     /// <summary>Failed: upstream error, timeout, bad request or a stream broken mid-way (billed for what was produced).</summary>
     public const string Failed = "failed";
 
+    /// <summary>Refused for a missing or invalid API key (401). Only the audit chain records these: there is no key to bill.</summary>
+    public const string Unauthenticated = "unauthenticated";
+
     /// <summary>The client went away before the answer was complete (billed for what was produced).</summary>
     public const string Cancelled = "cancelled";
 }

@@ -33,7 +33,10 @@ internal static class RequestGuards
     {
         RequireJson(request);
         var caller = await AuthenticateAsync(request, authenticator);
+        var audit = InferenceAudit.Of(request.HttpContext);
+        audit?.Authenticated(caller);
         var body = await ReadBodyAsync(request, maxBodyBytes);
+        audit?.BodyRead(body);
         try
         {
             return (caller, parse(body, state));

@@ -12,6 +12,7 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests, IAsyncD
     // A folder that does not exist yet: creating it is the store's job.
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "threadsync-store-tests", Guid.NewGuid().ToString("N"), "nested");
     private readonly List<GatewayStores> _opened = [];
+    private readonly Dictionary<GatewayStores, string> _paths = new(ReferenceEqualityComparer.Instance);
 
     [Fact]
     public async Task Create_MissingFolder_IsCreatedWithAWalDatabase()
@@ -23,7 +24,7 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests, IAsyncD
 
         Assert.True(File.Exists(path));
         Assert.Equal("wal", Scalar<string>(path, "PRAGMA journal_mode"));
-        Assert.Equal(1L, Scalar<long>(path, "SELECT COUNT(*) FROM schema_version"));
+        Assert.Equal((long)SqliteSchema.Migrations.Count, Scalar<long>(path, "SELECT COUNT(*) FROM schema_version"));
     }
 
     [Fact]
@@ -50,7 +51,7 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests, IAsyncD
             return true;
         });
 
-        Assert.Equal(1L, Scalar<long>(path, "SELECT COUNT(*) FROM schema_version"));
+        Assert.Equal((long)SqliteSchema.Migrations.Count, Scalar<long>(path, "SELECT COUNT(*) FROM schema_version"));
         foreach (var instance in instances)
         {
             Assert.Equal(new QuotaCounts(0, 0, 0, 0, 0, 0), await instance.Quotas.GetCountsAsync(QuotaScopeKind.Key, "k", Ct));
@@ -184,6 +185,25 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests, IAsyncD
         return stores;
     }
 
+    protected override Task ExecuteSqlAsync(GatewayStores stores, string sql)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _paths[stores], Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+        return Task.CompletedTask;
+    }
+
+    protected override string BlobLiteral(string hex) => $"X'{hex}'";
+
+    protected override async Task<GatewayStores> OpenAnotherInstanceAsync(GatewayStores stores)
+    {
+        var other = Open(_paths[stores]);
+        await other.Migrator.MigrateAsync(Ct);
+        return other;
+    }
+
     private static T Scalar<T>(string path, string sql)
     {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
@@ -199,6 +219,7 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests, IAsyncD
     {
         var stores = SqliteStores.Create($"Data Source={path}", time ?? new FakeTimeProvider(T0));
         _opened.Add(stores);
+        _paths[stores] = path;
         return stores;
     }
 }

@@ -42,5 +42,6 @@ public static class PostgresStores
         new PostgresQuotaStore(database),
         new PostgresUsageLedger(database),
         new PostgresAdminAuditLog(database),
-        database);
+        database,
+        new PostgresAuditChain(database));
 }

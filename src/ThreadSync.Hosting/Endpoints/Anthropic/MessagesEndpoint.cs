@@ -39,6 +39,7 @@ internal sealed class MessagesEndpoint(
 
         var context = new GatewayRequestContext(caller, correlationId) { Endpoint = Path };
         parsed.Options.WithGatewayContext(context);
+        InferenceAudit.Attach(http, context);
         var aborted = http.RequestAborted;
 
         if (!parsed.Stream)

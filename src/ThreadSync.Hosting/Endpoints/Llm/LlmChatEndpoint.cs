@@ -40,6 +40,7 @@ internal sealed class LlmChatEndpoint(
             ConversationId = parsed.ConversationId,
         };
         parsed.Options.WithGatewayContext(context);
+        InferenceAudit.Attach(http, context);
         var aborted = http.RequestAborted;
 
         if (!parsed.Stream)

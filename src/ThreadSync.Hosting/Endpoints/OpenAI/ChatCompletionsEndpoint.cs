@@ -30,6 +30,7 @@ internal sealed class ChatCompletionsEndpoint(
 
         var context = new GatewayRequestContext(caller, correlationId) { AutoRoute = parsed.AutoRoute, Endpoint = Path };
         parsed.Options.WithGatewayContext(context);
+        InferenceAudit.Attach(http, context);
         var created = timeProvider.GetUtcNow().ToUnixTimeSeconds();
         var aborted = http.RequestAborted;
 
