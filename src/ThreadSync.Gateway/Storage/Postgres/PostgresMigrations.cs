@@ -23,6 +23,7 @@ internal static class PostgresMigrations
     [
         new(1, V1),
         new(2, V2),
+        new(3, V3),
     ];
 
     // Ids compare bytewise ("C") wherever order matters, as SQLite's BINARY collation does.
@@ -554,5 +555,78 @@ internal static class PostgresMigrations
             expires_at timestamptz not null
         );
         create index audit_content_expires_at on audit_content (expires_at);
+        """;
+
+    // Idempotency records (issue 6). state: 0 in progress (owner, lease_until), 1 completed (status_code, headers, body),
+    // 2 uncertain. expires_at ends the record's retention; the key is free after it.
+    private const string V3 = """
+        create table idempotency_records (
+            key_id text not null,
+            idempotency_key text not null,
+            fingerprint bytea not null,
+            state smallint not null,
+            owner text,
+            created_at timestamptz not null,
+            lease_until timestamptz not null,
+            expires_at timestamptz not null,
+            status_code integer,
+            headers text,
+            body bytea,
+            primary key (key_id, idempotency_key)
+        );
+        create index idempotency_records_expires_at on idempotency_records (expires_at);
+
+        -- Claims a key, or reports what holds it, in one statement. A free key (no row, or a row past its retention) is
+        -- taken by the insert; otherwise the conflicting row stays locked by it, so racing claims queue on the row and each
+        -- sees the state the one before left. An in-progress row whose lease ran out (its instance died) turns uncertain.
+        -- status: 0 claimed, 1 in progress, 2 completed (with status_code, headers, body), 3 uncertain, 4 fingerprint mismatch.
+        create function idempotency_claim_v1(
+            p_key_id text, p_key text, p_fingerprint bytea, p_owner text,
+            p_lease_microseconds bigint, p_retention_microseconds bigint, p_now timestamptz)
+        returns table (status smallint, status_code integer, headers text, body bytea)
+        language plpgsql
+        set plan_cache_mode = force_generic_plan
+        as $$
+        #variable_conflict use_column
+        declare
+            v_now timestamptz := coalesce(p_now, now());
+            v_row idempotency_records%rowtype;
+            v_claimed boolean;
+        begin
+            insert into idempotency_records as r (
+                key_id, idempotency_key, fingerprint, state, owner, created_at, lease_until, expires_at)
+            values (
+                p_key_id, p_key, p_fingerprint, 0, p_owner, v_now,
+                v_now + p_lease_microseconds * interval '1 microsecond',
+                v_now + p_retention_microseconds * interval '1 microsecond')
+            on conflict (key_id, idempotency_key) do update
+            set fingerprint = excluded.fingerprint, state = 0, owner = excluded.owner, created_at = excluded.created_at,
+                lease_until = excluded.lease_until, expires_at = excluded.expires_at,
+                status_code = null, headers = null, body = null
+            where r.expires_at <= v_now
+            returning true into v_claimed;
+            if v_claimed then
+                return query select 0::smallint, null::integer, null::text, null::bytea;
+                return;
+            end if;
+
+            select * into v_row from idempotency_records x
+            where x.key_id = p_key_id and x.idempotency_key = p_key;
+            if v_row.fingerprint <> p_fingerprint then
+                return query select 4::smallint, null::integer, null::text, null::bytea;
+            elsif v_row.state = 1 then
+                return query select 2::smallint, v_row.status_code, v_row.headers, v_row.body;
+            elsif v_row.state = 0 and v_row.lease_until > v_now then
+                return query select 1::smallint, null::integer, null::text, null::bytea;
+            else
+                if v_row.state = 0 then
+                    update idempotency_records x
+                    set state = 2, owner = null, expires_at = v_now + p_retention_microseconds * interval '1 microsecond'
+                    where x.key_id = p_key_id and x.idempotency_key = p_key;
+                end if;
+                return query select 3::smallint, null::integer, null::text, null::bytea;
+            end if;
+        end;
+        $$;
         """;
 }
