@@ -6,6 +6,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
 using Microsoft.Extensions.Hosting;
+using ThreadSync.Gateway.Audit.Internal;
 using ThreadSync.Gateway.Auth.Internal;
 using ThreadSync.Gateway.Catalog.Internal;
 using ThreadSync.Gateway.Configuration.Internal;
@@ -92,6 +93,8 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<GatewayStorageInitializer>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, GatewayStorageStartup>());
         services.TryAddSingleton<QuotaEnforcer>();
+        services.TryAddSingleton<AuditRecorder>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AuditContentPurger>());
         services.TryAddSingleton<IGatewayAuthenticator, ManagedKeyAuthenticator>();
         services.TryAddSingleton<ProviderClientRegistry>();
         services.TryAddSingleton<IGatewayModelDirectory, GatewayModelDirectory>();

@@ -15,4 +15,17 @@ public sealed record OrgPolicy
 
     /// <summary>Gets the ceilings on each key's own limits.</summary>
     public QuotaLimits KeyLimitCaps { get; init; } = QuotaLimits.None;
+
+    /// <summary>
+    /// Gets a value indicating whether the prompt and response content of the org's requests is kept beside the audit
+    /// chain (for <see cref="AuditContentRetentionDays"/> days). Off by default: the chain then holds only their SHA-256
+    /// hashes. Kept content is outside the hashed records, so purging it never breaks verification.
+    /// </summary>
+    public bool AuditContent { get; init; }
+
+    /// <summary>Gets how many days kept content lives before it is purged (1 to 3650; 30 by default).</summary>
+    public int AuditContentRetentionDays { get; init; } = DefaultAuditContentRetentionDays;
+
+    /// <summary>The default of <see cref="AuditContentRetentionDays"/>.</summary>
+    public const int DefaultAuditContentRetentionDays = 30;
 }

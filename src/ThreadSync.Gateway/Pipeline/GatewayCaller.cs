@@ -15,6 +15,13 @@ public sealed record GatewayCaller(string KeyId, string DisplayName)
     public string? Environment { get; init; }
 
     /// <summary>
+    /// Gets how long the prompt and response content of the caller's requests is kept beside the audit chain, when the
+    /// caller's org opted in (<see cref="Governance.OrgPolicy.AuditContent"/>); <see langword="null"/> keeps only their
+    /// hashes.
+    /// </summary>
+    public TimeSpan? AuditContentRetention { get; init; }
+
+    /// <summary>
     /// Gets the access rules and quota scopes enforced on the caller's requests, for managed keys; <see langword="null"/>
     /// for callers the gateway does not govern (in-process calls of the host application).
     /// </summary>

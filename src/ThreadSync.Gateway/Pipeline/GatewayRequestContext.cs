@@ -76,6 +76,26 @@ public sealed class GatewayRequestContext
     public Storage.QuotaDecision? Quota { get; internal set; }
 
     /// <summary>
+    /// Gets or sets a value indicating whether the host completes and appends the request's audit record itself. The
+    /// HTTP layer sets it so the record carries the SHA-256 of the exact bytes received and sent: the pipeline then
+    /// leaves the record it composed in <see cref="AuditRecord"/> when the request ends instead of appending it.
+    /// </summary>
+    public bool HostAppendsAudit { get; set; }
+
+    /// <summary>
+    /// Gets the request's audit record once the pipeline ended the request: as appended to the chain (with its
+    /// sequence and hash) for in-process calls, or as composed for the host to complete and append when
+    /// <see cref="HostAppendsAudit"/> is set.
+    /// </summary>
+    public Audit.AuditRecord? AuditRecord { get; internal set; }
+
+    /// <summary>Gets the verdict the usage record was written with, when one was.</summary>
+    internal string? RecordedVerdict { get; set; }
+
+    /// <summary>Gets the status the usage record was written with, when one was.</summary>
+    internal int? RecordedStatus { get; set; }
+
+    /// <summary>
     /// Gets or sets a value indicating whether the request may reach a provider at most once (the caller sent an
     /// idempotency key). Then, after an attempt whose outcome is unknown (a timeout after sending, a connection broken
     /// mid-response), the gateway neither retries nor falls back: the request fails with <see cref="FailureOutcome.Uncertain"/>.

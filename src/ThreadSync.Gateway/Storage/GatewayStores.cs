@@ -4,7 +4,8 @@ namespace ThreadSync.Gateway.Storage;
 /// <param name="Governance">Orgs, teams, keys and settings.</param>
 /// <param name="Quotas">Reservations and settlement.</param>
 /// <param name="Usage">The usage ledger.</param>
-/// <param name="AdminAudit">The admin action log.</param>
+/// <param name="AdminAudit">The admin action log (superseded by <paramref name="Audit"/>, which the admin API writes and lists).</param>
 /// <param name="Migrator">The schema migrator.</param>
+/// <param name="Audit">The tamper-evident audit chain of inference requests and admin actions.</param>
 /// <param name="Idempotency">Idempotency keys and the responses they replay.</param>
-public sealed record GatewayStores(IGovernanceStore Governance, IQuotaStore Quotas, IUsageLedger Usage, IAdminAuditLog AdminAudit, IGatewayStoreMigrator Migrator, IIdempotencyStore Idempotency);
+public sealed record GatewayStores(IGovernanceStore Governance, IQuotaStore Quotas, IUsageLedger Usage, IAdminAuditLog AdminAudit, IGatewayStoreMigrator Migrator, IAuditChain Audit, IIdempotencyStore Idempotency);

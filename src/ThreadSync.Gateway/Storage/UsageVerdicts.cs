@@ -18,6 +18,15 @@ public static class UsageVerdicts
     /// <summary>Failed: upstream error, timeout, bad request or a stream broken mid-way (billed for what was produced).</summary>
     public const string Failed = "failed";
 
+    /// <summary>Refused for a missing or invalid API key (401). Only the audit chain records these: there is no key to bill.</summary>
+    public const string Unauthenticated = "unauthenticated";
+
     /// <summary>The client went away before the answer was complete (billed for what was produced).</summary>
     public const string Cancelled = "cancelled";
+
+    /// <summary>
+    /// The stored response of an earlier request with the same <c>Idempotency-Key</c> was replayed. Only the audit chain
+    /// records these: a replay reaches no provider and is never billed.
+    /// </summary>
+    public const string Replayed = "replayed";
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using ThreadSync.Gateway;
+using ThreadSync.Gateway.Audit;
 using ThreadSync.Gateway.Storage;
 using ThreadSync.Hosting.Http;
 
@@ -8,8 +9,8 @@ namespace ThreadSync.Hosting.Admin;
 
 /// <summary>
 /// Runs every admin request the same way: authenticate the admin key (401 before anything else, not recorded), run
-/// the action, append its <see cref="AdminAuditEntry"/> — on success and on refusal alike — and only then send the
-/// response, so a client never sees a success the audit trail lacks.
+/// the action, append its <c>admin</c> record to the audit chain — on success and on refusal alike — and only then
+/// send the response, so a client never sees a success the audit chain lacks.
 /// </summary>
 internal sealed class AdminActionRunner(AdminAuthenticator authenticator, GatewayStores stores, TimeProvider timeProvider, ILogger<AdminActionRunner> logger)
 {
@@ -60,15 +61,18 @@ internal sealed class AdminActionRunner(AdminAuthenticator authenticator, Gatewa
     private async ValueTask AppendAsync(AdminCall call, int statusCode, CancellationToken cancellationToken)
     {
         AdminLog.AdminAction(logger, call.CorrelationId, call.Actor, call.Action, call.TargetId, statusCode);
-        await stores.AdminAudit.AppendAsync(
-            new AdminAuditEntry
+        await stores.Audit.AppendAsync(
+            new AuditRecord
             {
                 At = timeProvider.GetUtcNow(),
+                Kind = AuditKinds.Admin,
                 CorrelationId = call.CorrelationId,
+                Endpoint = call.Http.Request.Path.Value,
+                Verdict = statusCode < 400 ? UsageVerdicts.Ok : AdminVerdicts.Refused,
+                StatusCode = statusCode,
                 Actor = call.Actor,
                 Action = call.Action,
-                TargetId = call.TargetId,
-                StatusCode = statusCode,
+                Target = call.TargetId,
                 Details = call.Details,
             },
             cancellationToken);

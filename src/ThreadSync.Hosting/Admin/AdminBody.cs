@@ -17,6 +17,9 @@ internal sealed class AdminBody
     /// <summary>Admin bodies are small; anything larger is refused with 413.</summary>
     public const long MaxBytes = 1024 * 1024;
 
+    /// <summary>The longest content retention an org policy may set: ten years.</summary>
+    public const int MaxRetentionDays = 3650;
+
     private readonly JsonElement _root;
 
     private AdminBody(JsonElement root) => _root = root;
@@ -149,11 +152,43 @@ internal sealed class AdminBody
         }
 
         RequireObject(value, path);
-        CheckFields(value, path, ["access", "key_limit_caps"]);
+        CheckFields(value, path, ["access", "key_limit_caps", "audit_content", "audit_content_retention_days"]);
         return new OrgPolicy
         {
             Access = value.TryGetProperty("access", out var access) ? ReadAccess(access, Join(path, "access")) : AccessRules.AllowAll,
             KeyLimitCaps = value.TryGetProperty("key_limit_caps", out var caps) ? ReadLimits(caps, Join(path, "key_limit_caps")) : QuotaLimits.None,
+            AuditContent = Flag(value, path, "audit_content") ?? false,
+            AuditContentRetentionDays = RetentionDays(value, path) ?? OrgPolicy.DefaultAuditContentRetentionDays,
+        };
+    }
+
+    private static int? RetentionDays(JsonElement parent, string path)
+    {
+        const string Name = "audit_content_retention_days";
+        if (!parent.TryGetProperty(Name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        var param = Join(path, Name);
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var days) && days >= 1 && days <= MaxRetentionDays
+            ? days
+            : throw AdminErrors.Invalid(param, $"'{param}' must be a whole number of days from 1 to {MaxRetentionDays}.");
+    }
+
+    private static bool? Flag(JsonElement parent, string path, string name)
+    {
+        if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        var param = Join(path, name);
+        return value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw AdminErrors.Invalid(param, $"'{param}' must be true or false."),
         };
     }
 

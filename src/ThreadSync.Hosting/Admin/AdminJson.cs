@@ -91,6 +91,8 @@ internal static class AdminJson
         writer.WriteStartObject();
         WriteAccess(writer, "access", policy.Access);
         WriteLimits(writer, "key_limit_caps", policy.KeyLimitCaps);
+        writer.WriteBoolean("audit_content", policy.AuditContent);
+        writer.WriteNumber("audit_content_retention_days", policy.AuditContentRetentionDays);
         writer.WriteEndObject();
     }
 

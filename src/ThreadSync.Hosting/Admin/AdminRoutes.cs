@@ -37,6 +37,8 @@ internal static class AdminRoutes
         admin.MapGet("/usage/export", Handler<UsageAdminEndpoints>("usage.export", static (e, call) => e.ExportAsync(call)));
 
         admin.MapGet("/audit/admin-actions", Handler<AuditAdminEndpoints>("audit.list", static (e, call) => e.ListAsync(call)));
+        admin.MapGet("/audit/verify", Handler<AuditAdminEndpoints>("audit.verify", static (e, call) => e.VerifyAsync(call)));
+        admin.MapGet("/audit/export", Handler<AuditAdminEndpoints>("audit.export", static (e, call) => e.ExportAsync(call)));
     }
 
     private static RequestDelegate Handler<TEndpoints>(string action, Func<TEndpoints, AdminCall, ValueTask<AdminResponse>> handle)

@@ -37,7 +37,10 @@ internal static class RequestGuards
     {
         RequireJson(request);
         var caller = await AuthenticateAsync(request, authenticator);
+        var audit = InferenceAudit.Of(request.HttpContext);
+        audit?.Authenticated(caller);
         var body = await ReadBodyAsync(request, maxBodyBytes);
+        audit?.BodyRead(body);
         try
         {
             if (request.Headers.ContainsKey(IdempotencyHeaders.Key)

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using ThreadSync.Gateway;
+using ThreadSync.Gateway.Storage;
 using ThreadSync.Hosting.Telemetry;
 
 namespace ThreadSync.Hosting.Http;
@@ -11,9 +13,51 @@ namespace ThreadSync.Hosting.Http;
 /// error statuses from routing (404, 405) the same shape. The shape is OpenAI's, or Anthropic's for endpoints
 /// marked with <see cref="AnthropicErrorFormat"/> and paths under <c>/v1/messages</c> (see <see cref="ErrorResponses"/>).
 /// </summary>
-internal sealed class ThreadSyncRequestMiddleware(RequestDelegate next, ILogger<ThreadSyncRequestMiddleware> logger)
+/// <remarks>
+/// Inference requests are audited here, from arrival to the last byte: the response body is hashed as it is written,
+/// and the request's audit record (the pipeline's, or what is known of a request refused before it) is appended to the
+/// chain before the response completes. Bytes written after the outcome is decided are held until the record is
+/// committed; if it cannot be committed, the response is aborted, so no client holds an answer the chain lacks.
+/// </remarks>
+internal sealed class ThreadSyncRequestMiddleware(RequestDelegate next, GatewayStores stores, TimeProvider timeProvider, ILogger<ThreadSyncRequestMiddleware> logger)
 {
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context) =>
+        InferenceAudit.Applies(context.Request) ? InvokeAuditedAsync(context) : InvokeCoreAsync(context, audit: null);
+
+    private async Task InvokeAuditedAsync(HttpContext context)
+    {
+        var correlationId = CorrelationId.Get(context);
+        var audit = new InferenceAudit(correlationId, context.Request.Path.Value!, timeProvider.GetUtcNow(), timeProvider.GetTimestamp());
+        var original = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
+        using var body = new HashingPipeWriter(original.Writer, audit);
+        context.Features.Set<IHttpResponseBodyFeature>(new AuditedResponseBodyFeature(original, body));
+        context.Features.Set(audit);
+        try
+        {
+            await InvokeCoreAsync(context, audit);
+        }
+        finally
+        {
+            context.Features.Set(original);
+            await AppendAuditAsync(context, audit, body);
+        }
+    }
+
+    private async Task AppendAuditAsync(HttpContext context, InferenceAudit audit, HashingPipeWriter body)
+    {
+        var record = audit.Compose(context, body, timeProvider);
+        try
+        {
+            await stores.Audit.AppendAsync(record, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            HostingLog.AuditAppendFailed(logger, record.CorrelationId!, ex.GetType().Name);
+            context.Abort();
+        }
+    }
+
+    private async Task InvokeCoreAsync(HttpContext context, InferenceAudit? audit)
     {
         var correlationId = CorrelationId.Get(context);
         try
@@ -23,6 +67,7 @@ internal sealed class ThreadSyncRequestMiddleware(RequestDelegate next, ILogger<
         catch (GatewayException ex) when (!context.Response.HasStarted)
         {
             LogGatewayError(correlationId, ex);
+            audit?.End();
             await ErrorResponses.WriteAsync(context, ex);
             return;
         }
@@ -37,6 +82,7 @@ internal sealed class ThreadSyncRequestMiddleware(RequestDelegate next, ILogger<
                 ? new GatewayException(413, GatewayErrorCodes.RequestTooLarge, "The request body is too large.")
                 : new GatewayException(400, GatewayErrorCodes.InvalidParameter, "The request could not be read.");
             LogGatewayError(correlationId, error);
+            audit?.End();
             await ErrorResponses.WriteAsync(context, error);
             return;
         }
@@ -45,6 +91,7 @@ internal sealed class ThreadSyncRequestMiddleware(RequestDelegate next, ILogger<
             HostingLog.UnhandledException(logger, correlationId, ex.GetType().FullName ?? ex.GetType().Name, SensitiveDataRedactor.Redact(ex.Message), ex.StackTrace);
             context.Response.Clear();
             context.Response.Headers[CorrelationId.HeaderName] = correlationId;
+            audit?.End();
             await ErrorResponses.WriteAsync(context, new GatewayException(500, GatewayErrorCodes.InternalError, $"The gateway failed unexpectedly. Quote request id {correlationId} to its operator."));
             return;
         }

@@ -24,4 +24,8 @@ internal static partial class HostingLog
     [LoggerMessage(EventId = 1005, EventName = "ClientDisconnected", Level = LogLevel.Debug,
         Message = "Request {CorrelationId} was cancelled by the client.")]
     public static partial void ClientDisconnected(ILogger logger, string correlationId);
+
+    [LoggerMessage(EventId = 1006, EventName = "AuditAppendFailed", Level = LogLevel.Error,
+        Message = "Request {CorrelationId}: its audit record could not be committed ({ExceptionType}); the response was aborted so no client holds an answer the audit chain lacks.")]
+    public static partial void AuditAppendFailed(ILogger logger, string correlationId, string exceptionType);
 }

@@ -1,3 +1,4 @@
+using Npgsql;
 using ThreadSync.Gateway.Storage;
 using ThreadSync.Gateway.Storage.Postgres;
 
@@ -8,6 +9,7 @@ public sealed class PostgresStoreConformanceTests : StoreConformanceTests, IAsyn
 {
     private readonly List<PostgresTestDatabase> _databases = [];
     private readonly List<GatewayStores> _opened = [];
+    private readonly Dictionary<GatewayStores, string> _connectionStrings = new(ReferenceEqualityComparer.Instance);
 
     public async ValueTask DisposeAsync()
     {
@@ -26,9 +28,33 @@ public sealed class PostgresStoreConformanceTests : StoreConformanceTests, IAsyn
     {
         var database = await PostgresTestServer.CreateDatabaseAsync();
         _databases.Add(database);
-        var stores = PostgresStores.Create(database.ConnectionString, timeProvider);
-        _opened.Add(stores);
+        var stores = Open(database.ConnectionString, timeProvider);
         await stores.Migrator.MigrateAsync(Ct);
+        return stores;
+    }
+
+    protected override async Task ExecuteSqlAsync(GatewayStores stores, string sql)
+    {
+        await using var connection = new NpgsqlConnection(_connectionStrings[stores]);
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(Ct);
+    }
+
+    protected override string BlobLiteral(string hex) => $"'\\x{hex}'::bytea";
+
+    protected override async Task<GatewayStores> OpenAnotherInstanceAsync(GatewayStores stores)
+    {
+        var other = Open(_connectionStrings[stores], TimeProvider.System);
+        await other.Migrator.MigrateAsync(Ct);
+        return other;
+    }
+
+    private GatewayStores Open(string connectionString, TimeProvider timeProvider)
+    {
+        var stores = PostgresStores.Create(connectionString, timeProvider);
+        _opened.Add(stores);
+        _connectionStrings[stores] = connectionString;
         return stores;
     }
 }

@@ -12,6 +12,7 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests, IAsyncD
     // A folder that does not exist yet: creating it is the store's job.
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "threadsync-store-tests", Guid.NewGuid().ToString("N"), "nested");
     private readonly List<GatewayStores> _opened = [];
+    private readonly Dictionary<GatewayStores, string> _paths = new(ReferenceEqualityComparer.Instance);
 
     [Fact]
     public async Task Create_MissingFolder_IsCreatedWithAWalDatabase()
@@ -203,6 +204,25 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests, IAsyncD
         return stores;
     }
 
+    protected override Task ExecuteSqlAsync(GatewayStores stores, string sql)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _paths[stores], Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+        return Task.CompletedTask;
+    }
+
+    protected override string BlobLiteral(string hex) => $"X'{hex}'";
+
+    protected override async Task<GatewayStores> OpenAnotherInstanceAsync(GatewayStores stores)
+    {
+        var other = Open(_paths[stores]);
+        await other.Migrator.MigrateAsync(Ct);
+        return other;
+    }
+
     private static T Scalar<T>(string path, string sql)
     {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
@@ -218,6 +238,7 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests, IAsyncD
     {
         var stores = SqliteStores.Create($"Data Source={path}", time ?? new FakeTimeProvider(T0));
         _opened.Add(stores);
+        _paths[stores] = path;
         return stores;
     }
 }

@@ -36,6 +36,8 @@ public abstract partial class StoreConformanceTests
             {
                 Access = new AccessRules { AllowedProviders = ["openai", "anthropic"], DeniedModels = ["gpt-4*"] },
                 KeyLimitCaps = new QuotaLimits { TokensPerHour = 1000 },
+                AuditContent = true,
+                AuditContentRetentionDays = 45,
             },
             CreatedAt = T0,
         };
@@ -383,6 +385,7 @@ public abstract partial class StoreConformanceTests
         Assert.Equal(expected.Name, actual.Name);
         Assert.Equal(expected.Limits, actual.Limits);
         Assert.Equal(expected.Policy.KeyLimitCaps, actual.Policy.KeyLimitCaps);
+        Assert.Equal((expected.Policy.AuditContent, expected.Policy.AuditContentRetentionDays), (actual.Policy.AuditContent, actual.Policy.AuditContentRetentionDays));
         AssertAccess(expected.Policy.Access, actual.Policy.Access);
         Assert.Equal(expected.CreatedAt, actual.CreatedAt);
     }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 using ThreadSync.Gateway;
+using ThreadSync.Gateway.Audit;
 
 namespace ThreadSync.Hosting.Tests.Admin;
 
@@ -21,7 +22,7 @@ public sealed class AdminAuthTests
         var error = await AdminServer.ErrorAsync(response);
         Assert.Equal(HttpStatusCode.Unauthorized, error.Status);
         Assert.Equal(GatewayErrorCodes.MissingApiKey, error.Code);
-        Assert.Empty(await server.Stores.AdminAudit.ListAsync(10, Ct));
+        Assert.Empty(await server.Stores.Audit.ListLatestAsync(AuditKinds.Admin, 10, Ct));
     }
 
     [Fact]
@@ -67,7 +68,7 @@ public sealed class AdminAuthTests
         Assert.Equal(HttpStatusCode.OK, apiKey.StatusCode);
         Assert.NotEmpty(TestHttp.Header(bearer, "x-request-id"));
         Assert.Equal("no-store", bearer.Headers.CacheControl?.ToString());
-        var entry = (await server.Stores.AdminAudit.ListAsync(10, Ct))[0];
+        var entry = (await server.Stores.Audit.ListLatestAsync(AuditKinds.Admin, 10, Ct))[0];
         Assert.Equal("admin:configured-key", entry.Actor);
         Assert.Equal("org.list", entry.Action);
     }
@@ -99,7 +100,7 @@ public sealed class AdminAuthTests
                 using var wrong = await server.GetAsync("/admin/v1/orgs", key: adminKey[..^1]);
                 Assert.Equal(HttpStatusCode.OK, works.StatusCode);
                 Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
-                Assert.Equal("admin:generated-key", (await server.Stores.AdminAudit.ListAsync(1, Ct))[0].Actor);
+                Assert.Equal("admin:generated-key", (await server.Stores.Audit.ListLatestAsync(AuditKinds.Admin, 1, Ct))[0].Actor);
             }
 
             // A restart on the same database generates nothing new, and the key still works.

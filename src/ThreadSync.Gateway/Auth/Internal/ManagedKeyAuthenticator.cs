@@ -33,6 +33,7 @@ internal sealed class ManagedKeyAuthenticator(GatewayStores stores, GatewayStora
             OrgId = key.OrgId,
             TeamId = key.TeamId,
             Environment = key.Environment,
+            AuditContentRetention = credential.Org.Policy.AuditContent ? TimeSpan.FromDays(credential.Org.Policy.AuditContentRetentionDays) : null,
             Governance = new CallerGovernance(credential, options.Value.Governance),
         };
     }

@@ -64,6 +64,11 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             }
         }
 
+        if (options.Audit.ContentPurgeInterval <= TimeSpan.Zero)
+        {
+            errors.Add($"{GatewayOptions.SectionName}:Audit:ContentPurgeInterval must be a positive time span such as 01:00:00.");
+        }
+
         if (options.Governance.RotationGracePeriod < TimeSpan.Zero)
         {
             errors.Add($"{GatewayOptions.SectionName}:Governance:RotationGracePeriod must not be negative.");

@@ -259,7 +259,14 @@ internal sealed partial class QuotaEnforcer
         }
     }
 
-    private UsageRecord Record(GatewayRequestContext context, ModelDescriptor? model, string verdict, int statusCode, (long Input, long Output, decimal Cost)? usage) => new()
+    private UsageRecord Record(GatewayRequestContext context, ModelDescriptor? model, string verdict, int statusCode, (long Input, long Output, decimal Cost)? usage)
+    {
+        context.RecordedVerdict = verdict;
+        context.RecordedStatus = statusCode;
+        return NewRecord(context, model, verdict, statusCode, usage);
+    }
+
+    private UsageRecord NewRecord(GatewayRequestContext context, ModelDescriptor? model, string verdict, int statusCode, (long Input, long Output, decimal Cost)? usage) => new()
     {
         At = context.StartedAt,
         CorrelationId = context.CorrelationId,

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
+using System.Text;
 using Microsoft.Extensions.AI;
+using ThreadSync.Gateway.Audit.Internal;
 using ThreadSync.Gateway.Governance.Internal;
 using ThreadSync.Gateway.Providers.Internal;
 using ThreadSync.Gateway.Routing.Internal;
@@ -24,6 +26,7 @@ internal sealed class GatewayChatClient : IChatClient
     private readonly ProviderClientRegistry _providers;
     private readonly FailoverExecutor _executor;
     private readonly QuotaEnforcer _quotas;
+    private readonly AuditRecorder _audit;
     private readonly IModelCatalog _catalog;
     private readonly TimeProvider _timeProvider;
     private readonly ChatClientMetadata _metadata = new("threadsync");
@@ -34,10 +37,12 @@ internal sealed class GatewayChatClient : IChatClient
         ProviderClientRegistry providers,
         FailoverExecutor executor,
         QuotaEnforcer quotas,
+        AuditRecorder audit,
         IModelCatalog catalog,
         TimeProvider timeProvider)
     {
         _quotas = quotas;
+        _audit = audit;
         _catalog = catalog;
         _planners = planners;
         _retired = retired;
@@ -63,12 +68,13 @@ internal sealed class GatewayChatClient : IChatClient
             response.ModelId ??= model.Id;
             (response.AdditionalProperties ??= [])[GatewayChatOptionsExtensions.ContextKey] = context;
             await _quotas.SettleAsync(context, UsageVerdicts.Ok, 200).ConfigureAwait(false);
+            await _audit.RecordAsync(context, UsageVerdicts.Ok, 200, messages, response.Text).ConfigureAwait(false);
             return response;
         }
         catch (Exception ex)
         {
             context.FailureOutcome = FailureClassifier.Classify(ex, context);
-            await _quotas.SettleAsync(context, Verdict(ex, cancellationToken), Status(ex)).ConfigureAwait(false);
+            await EndAsync(context, Verdict(ex, cancellationToken), Status(ex), messages).ConfigureAwait(false);
             throw;
         }
     }
@@ -90,10 +96,12 @@ internal sealed class GatewayChatClient : IChatClient
         catch (Exception ex)
         {
             context.FailureOutcome = FailureClassifier.Classify(ex, context);
-            await _quotas.SettleAsync(context, Verdict(ex, cancellationToken), Status(ex)).ConfigureAwait(false);
+            await EndAsync(context, Verdict(ex, cancellationToken), Status(ex), messages).ConfigureAwait(false);
             throw;
         }
 
+        // In-process calls hash the answer's text; the HTTP layer hashes the bytes it sends instead.
+        StringBuilder? answer = context.HostAppendsAudit ? null : new();
         var accumulator = new StreamUsageAccumulator(messages, options);
         var started = false;
         var completed = false;
@@ -123,6 +131,7 @@ internal sealed class GatewayChatClient : IChatClient
                 var model = context.Model!;
                 update.ModelId ??= model.Id;
                 accumulator.Observe(update);
+                answer?.Append(update.Text);
                 foreach (var content in update.Contents)
                 {
                     if (content is UsageContent)
@@ -156,7 +165,9 @@ internal sealed class GatewayChatClient : IChatClient
                 context.FailureOutcome = FailureClassifier.Classify(failure, context);
             }
 
-            await _quotas.SettleAsync(context, verdict, started ? 200 : failure is null ? 499 : Status(failure)).ConfigureAwait(false);
+            var status = started ? 200 : failure is null ? 499 : Status(failure);
+            await _quotas.SettleAsync(context, verdict, status).ConfigureAwait(false);
+            await _audit.RecordAsync(context, verdict, status, messages, started ? answer?.ToString() : null).ConfigureAwait(false);
         }
     }
 
@@ -172,6 +183,13 @@ internal sealed class GatewayChatClient : IChatClient
     public void Dispose()
     {
         // Provider clients are owned by the provider registry, a DI singleton.
+    }
+
+    /// <summary>Ends a request that failed or was refused: its usage record, then its audit record.</summary>
+    private async ValueTask EndAsync(GatewayRequestContext context, string verdict, int status, IEnumerable<ChatMessage> messages)
+    {
+        await _quotas.SettleAsync(context, verdict, status).ConfigureAwait(false);
+        await _audit.RecordAsync(context, verdict, status, messages, responseText: null).ConfigureAwait(false);
     }
 
     private static string Verdict(Exception ex, CancellationToken cancellationToken) =>

@@ -13,6 +13,7 @@ internal sealed class PostgresDatabase : IGatewayStoreMigrator, IAsyncDisposable
     private readonly bool _databaseClock;
     private readonly bool _ownsDataSource;
     private readonly SemaphoreSlim _migrationGate = new(1, 1);
+    private readonly List<IAsyncDisposable> _dependents = [];
     private volatile bool _migrated;
 
     /// <summary>Initializes a new instance of the <see cref="PostgresDatabase"/> class.</summary>
@@ -124,9 +125,31 @@ internal sealed class PostgresDatabase : IGatewayStoreMigrator, IAsyncDisposable
         }
     }
 
+    /// <summary>Registers something to dispose before the connection pool closes (the audit chain's writer, which finishes its queue).</summary>
+    /// <param name="dependent">The dependent.</param>
+    public void AddDependent(IAsyncDisposable dependent)
+    {
+        lock (_dependents)
+        {
+            _dependents.Add(dependent);
+        }
+    }
+
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
+        IAsyncDisposable[] dependents;
+        lock (_dependents)
+        {
+            dependents = [.. _dependents];
+            _dependents.Clear();
+        }
+
+        foreach (var dependent in dependents)
+        {
+            await dependent.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (_ownsDataSource)
         {
             await DataSource.DisposeAsync().ConfigureAwait(false);
@@ -138,6 +161,7 @@ internal sealed class PostgresDatabase : IGatewayStoreMigrator, IAsyncDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
+        // Synchronous disposal cannot wait for the dependents' (the audit writer's) last flush: hosts dispose asynchronously.
         if (_ownsDataSource)
         {
             DataSource.Dispose();

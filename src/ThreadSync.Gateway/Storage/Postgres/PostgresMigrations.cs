@@ -23,6 +23,7 @@ internal static class PostgresMigrations
     [
         new(1, V1),
         new(2, V2),
+        new(3, V3),
     ];
 
     // Ids compare bytewise ("C") wherever order matters, as SQLite's BINARY collation does.
@@ -506,9 +507,59 @@ internal static class PostgresMigrations
         $$;
         """;
 
+    // The audit chain. audit_head is the one row every batch locks (select ... for update) before numbering and
+    // hashing its records, so instances sharing the database extend one chain: no gaps, no forks. Its seq is -1
+    // until the first batch writes the genesis record. Content lives beside the chain and is purged by expiry.
+    private const string V2 = """
+        create table audit_chain (
+            seq bigint primary key,
+            at timestamptz not null,
+            kind text not null,
+            correlation_id text,
+            key_id text,
+            org_id text,
+            team_id text,
+            endpoint text,
+            model text,
+            provider text,
+            route_method text,
+            verdict text,
+            input_tokens bigint not null,
+            output_tokens bigint not null,
+            cost_usd numeric not null,
+            latency_ms bigint not null,
+            status_code integer not null,
+            fallback_attempts integer not null,
+            prompt_sha256 bytea,
+            response_sha256 bytea,
+            actor text,
+            action text,
+            target text,
+            details text,
+            prev_hash bytea not null,
+            hash bytea not null
+        );
+        create index audit_chain_admin on audit_chain (seq) where kind = 'admin';
+
+        create table audit_head (
+            id smallint primary key check (id = 1),
+            seq bigint not null,
+            hash bytea not null
+        );
+        insert into audit_head (id, seq, hash) values (1, -1, decode(repeat('00', 32), 'hex'));
+
+        create table audit_content (
+            seq bigint primary key,
+            prompt bytea,
+            response bytea,
+            expires_at timestamptz not null
+        );
+        create index audit_content_expires_at on audit_content (expires_at);
+        """;
+
     // Idempotency records (issue 6). state: 0 in progress (owner, lease_until), 1 completed (status_code, headers, body),
     // 2 uncertain. expires_at ends the record's retention; the key is free after it.
-    private const string V2 = """
+    private const string V3 = """
         create table idempotency_records (
             key_id text not null,
             idempotency_key text not null,

@@ -43,5 +43,6 @@ public static class PostgresStores
         new PostgresUsageLedger(database),
         new PostgresAdminAuditLog(database),
         database,
+        new PostgresAuditChain(database),
         new PostgresIdempotencyStore(database));
 }

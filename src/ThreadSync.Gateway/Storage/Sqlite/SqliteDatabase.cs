@@ -24,6 +24,7 @@ internal sealed class SqliteDatabase : IGatewayStoreMigrator, IAsyncDisposable, 
     private readonly string? _folder;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ConcurrentBag<SqliteSession> _readers = [];
+    private readonly List<IAsyncDisposable> _dependents = [];
     private SqliteSession? _writer;
     private volatile bool _migrated;
     private volatile bool _disposed;
@@ -155,12 +156,33 @@ internal sealed class SqliteDatabase : IGatewayStoreMigrator, IAsyncDisposable, 
         }
     }
 
-    /// <summary>Closes every connection (a memory database is gone afterwards).</summary>
+    /// <summary>Registers something to dispose before the connections close (the audit chain's writer, which finishes its queue).</summary>
+    public void AddDependent(IAsyncDisposable dependent)
+    {
+        lock (_dependents)
+        {
+            _dependents.Add(dependent);
+        }
+    }
+
+    /// <summary>Closes every connection (a memory database is gone afterwards), after the dependents finished.</summary>
     public void Dispose()
     {
         if (_disposed)
         {
             return;
+        }
+
+        IAsyncDisposable[] dependents;
+        lock (_dependents)
+        {
+            dependents = [.. _dependents];
+            _dependents.Clear();
+        }
+
+        foreach (var dependent in dependents)
+        {
+            dependent.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
 
         _disposed = true;
@@ -181,10 +203,21 @@ internal sealed class SqliteDatabase : IGatewayStoreMigrator, IAsyncDisposable, 
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        IAsyncDisposable[] dependents;
+        lock (_dependents)
+        {
+            dependents = [.. _dependents];
+            _dependents.Clear();
+        }
+
+        foreach (var dependent in dependents)
+        {
+            await dependent.DisposeAsync().ConfigureAwait(false);
+        }
+
         Dispose();
-        return ValueTask.CompletedTask;
     }
 
     private void Migrate(SqliteSession session)

@@ -122,7 +122,57 @@ internal static class SqliteSchema
         CREATE INDEX admin_audit_at ON admin_audit (at);
         """,
 
-        // Idempotency records (issue 6). state: 0 in progress (owner, lease_until), 1 completed (status_code, headers,
+        // 2: the audit chain. Hashes are 32-byte blobs; times are UTC ticks of whole microseconds; the cost is the
+        // canonical decimal text. audit_head holds the last record's sequence and hash (-1 and zeros while empty) and
+        // is rewritten by every batch; content lives beside the chain and is purged by expiry.
+        """
+        CREATE TABLE audit_chain (
+            seq INTEGER PRIMARY KEY,
+            at INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            correlation_id TEXT NULL,
+            key_id TEXT NULL,
+            org_id TEXT NULL,
+            team_id TEXT NULL,
+            endpoint TEXT NULL,
+            model TEXT NULL,
+            provider TEXT NULL,
+            route_method TEXT NULL,
+            verdict TEXT NULL,
+            input_tokens INTEGER NOT NULL,
+            output_tokens INTEGER NOT NULL,
+            cost_usd TEXT NOT NULL,
+            latency_ms INTEGER NOT NULL,
+            status_code INTEGER NOT NULL,
+            fallback_attempts INTEGER NOT NULL,
+            prompt_sha256 BLOB NULL,
+            response_sha256 BLOB NULL,
+            actor TEXT NULL,
+            action TEXT NULL,
+            target TEXT NULL,
+            details TEXT NULL,
+            prev_hash BLOB NOT NULL,
+            hash BLOB NOT NULL
+        );
+        CREATE INDEX audit_chain_admin ON audit_chain (seq) WHERE kind = 'admin';
+
+        CREATE TABLE audit_head (
+            id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+            seq INTEGER NOT NULL,
+            hash BLOB NOT NULL
+        );
+        INSERT INTO audit_head (id, seq, hash) VALUES (1, -1, zeroblob(32));
+
+        CREATE TABLE audit_content (
+            seq INTEGER PRIMARY KEY,
+            prompt BLOB NULL,
+            response BLOB NULL,
+            expires_at INTEGER NOT NULL
+        );
+        CREATE INDEX audit_content_expires ON audit_content (expires_at);
+        """,
+
+        // 3: idempotency records (issue 6). state: 0 in progress (owner, lease_until), 1 completed (status_code, headers,
         // body), 2 uncertain. expires_at ends the record's retention; the key is free after it.
         """
         CREATE TABLE idempotency (

@@ -44,6 +44,7 @@ internal sealed class MessagesEndpoint(
         var context = new GatewayRequestContext(caller, correlationId) { Endpoint = Path };
         IdempotentExchange.Attach(http, context);
         parsed.Options.WithGatewayContext(context);
+        InferenceAudit.Attach(http, context);
         var aborted = http.RequestAborted;
 
         if (!parsed.Stream)

@@ -45,6 +45,7 @@ internal sealed class LlmChatEndpoint(
         };
         IdempotentExchange.Attach(http, context);
         parsed.Options.WithGatewayContext(context);
+        InferenceAudit.Attach(http, context);
         var aborted = http.RequestAborted;
 
         if (!parsed.Stream)

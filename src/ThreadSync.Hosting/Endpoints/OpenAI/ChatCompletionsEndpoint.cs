@@ -35,6 +35,7 @@ internal sealed class ChatCompletionsEndpoint(
         var context = new GatewayRequestContext(caller, correlationId) { AutoRoute = parsed.AutoRoute, Endpoint = Path };
         IdempotentExchange.Attach(http, context);
         parsed.Options.WithGatewayContext(context);
+        InferenceAudit.Attach(http, context);
         var created = timeProvider.GetUtcNow().ToUnixTimeSeconds();
         var aborted = http.RequestAborted;
 
