@@ -57,6 +57,29 @@ public sealed class IdempotencyScaleOutTests
         Assert.Equal(1, a.OpenAI.RequestCount + b.OpenAI.RequestCount);
     }
 
+    [Fact]
+    public async Task RequestLongerThanTheLease_KeepsItsClaimByRenewal_AndTheOtherInstanceGetsItsAnswer()
+    {
+        await using var database = await PostgresTestServer.CreateDatabaseAsync();
+        var lease = new Dictionary<string, string?> { ["ThreadSync:Idempotency:Lease"] = "00:00:03" };
+        await using var a = await StartAsync(database, settings: lease);
+        await using var b = await StartAsync(database, settings: lease);
+        var secret = await a.CreateKeyAsync("acme");
+
+        // Three leases long: without renewal, b's polling would find the claim expired and quarantine the key.
+        a.OpenAI.Enqueue(FakeReply.Text("Worth the wait.").WithDelay(TimeSpan.FromSeconds(9)));
+        var first = SendAsync(a, secret, "long-running");
+        await WaitUntilAsync(() => a.OpenAI.RequestCount == 1);
+        var duplicate = await SendAsync(b, secret, "long-running");
+        var original = await first;
+
+        Assert.Equal(HttpStatusCode.OK, original.Status);
+        Assert.Equal(HttpStatusCode.OK, duplicate.Status);
+        Assert.True(duplicate.Replayed);
+        Assert.Equal(original.Body, duplicate.Body);
+        Assert.Equal(0, b.OpenAI.RequestCount);
+    }
+
     private static async Task<IdempotentReply[]> GovernedServerRace(int count, Func<int, Task<IdempotentReply>> send)
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -69,12 +92,14 @@ public sealed class IdempotencyScaleOutTests
         return await Task.WhenAll(tasks);
     }
 
-    private static Task<GovernedServer> StartAsync(PostgresTestDatabase database, int streamChunkDelayMilliseconds = 0) => GovernedServer.StartAsync(
-        new()
+    private static Task<GovernedServer> StartAsync(PostgresTestDatabase database, int streamChunkDelayMilliseconds = 0, Dictionary<string, string?>? settings = null)
+    {
+        var all = new Dictionary<string, string?>(settings ?? [])
         {
             ["ThreadSync:Storage:Provider"] = nameof(StorageProvider.Postgres),
             ["ThreadSync:Storage:ConnectionString"] = database.ConnectionString,
             ["ThreadSync:Idempotency:PollInterval"] = "00:00:00.050",
-        },
-        streamChunkDelayMilliseconds);
+        };
+        return GovernedServer.StartAsync(all, streamChunkDelayMilliseconds);
+    }
 }
