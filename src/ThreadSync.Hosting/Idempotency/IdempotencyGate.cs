@@ -219,6 +219,9 @@ internal sealed class IdempotencyGate
         response.Headers[IdempotencyHeaders.Replayed] = "true";
         response.ContentLength = stored.Body.Length;
         IdempotencyLog.Replayed(_logger, correlationId, stored.StatusCode, stored.Body.Length);
+
+        // The outcome is decided: the audit holds the bytes until the replay's record is in the chain.
+        InferenceAudit.Of(http)?.End();
         await response.BodyWriter.WriteAsync(stored.Body, http.RequestAborted);
     }
 

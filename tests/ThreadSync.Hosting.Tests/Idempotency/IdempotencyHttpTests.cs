@@ -1,5 +1,7 @@
 using System.Net;
+using System.Security.Cryptography;
 using ThreadSync.Gateway;
+using ThreadSync.Gateway.Audit;
 using ThreadSync.Gateway.Governance;
 using ThreadSync.Gateway.Storage;
 using ThreadSync.Hosting.Tests.Governance;
@@ -234,6 +236,32 @@ public sealed class IdempotencyHttpTests
 
         // The one request of the hour was spent by the original, not by the replays: a new request is refused.
         Assert.Equal((HttpStatusCode)429, (await SendAsync(server, secret, "a-new-request", Body(prompt: "New."))).Status);
+    }
+
+    [Fact]
+    public async Task Replay_IsInTheAuditChainAsReplayed_WithTheHashOfTheBytesSent()
+    {
+        await using var server = await GovernedServer.StartAsync();
+        var secret = await server.CreateKeyAsync("acme");
+        var keyId = await server.KeyIdOfAsync(secret);
+
+        var first = await SendAsync(server, secret, "audited");
+        var replay = await SendAsync(server, secret, "audited");
+
+        var chain = new List<AuditRecord>();
+        await foreach (var record in server.Stores.Audit.ReadAsync(cancellationToken: Ct))
+        {
+            chain.Add(record);
+        }
+
+        var original = Assert.Single(chain, r => r.CorrelationId == first.RequestId);
+        var replayed = Assert.Single(chain, r => r.CorrelationId == replay.RequestId);
+        Assert.NotEqual(first.RequestId, replay.RequestId);
+        Assert.Equal((UsageVerdicts.Ok, 200), (original.Verdict, original.StatusCode));
+        Assert.Equal((UsageVerdicts.Replayed, 200, keyId), (replayed.Verdict, replayed.StatusCode, replayed.KeyId));
+        Assert.Equal(0m, replayed.CostUsd);
+        Assert.Equal(original.ResponseSha256, replayed.ResponseSha256);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(replay.Body)), replayed.ResponseSha256);
     }
 
     [Fact]

@@ -43,7 +43,8 @@ public static class IdempotentClient
         response.Headers.TryGetValues("Idempotent-Replayed", out var replayed) && replayed.Single() == "true",
         response.Content.Headers.ContentType?.ToString(),
         response.Headers.TryGetValues("x-threadsync-model", out var model) ? model.Single() : null,
-        response.Headers.TryGetValues("x-should-retry", out var retry) ? retry.Single() : null);
+        response.Headers.TryGetValues("x-should-retry", out var retry) ? retry.Single() : null,
+        response.Headers.TryGetValues("x-request-id", out var id) ? id.Single() : null);
 
     /// <summary>Waits (without a deadline of its own: the test's cancellation bounds it) until <paramref name="condition"/> holds.</summary>
     public static async Task WaitUntilAsync(Func<bool> condition)

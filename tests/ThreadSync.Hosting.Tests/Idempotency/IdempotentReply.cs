@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace ThreadSync.Hosting.Tests.Idempotency;
 
 /// <summary>A whole response, read: status, the headers the tests look at, and every body byte.</summary>
-public sealed record IdempotentReply(HttpStatusCode Status, byte[] Body, bool Replayed, string? ContentType, string? Model, string? ShouldRetry)
+public sealed record IdempotentReply(HttpStatusCode Status, byte[] Body, bool Replayed, string? ContentType, string? Model, string? ShouldRetry, string? RequestId)
 {
     public string Text => Encoding.UTF8.GetString(Body);
 
