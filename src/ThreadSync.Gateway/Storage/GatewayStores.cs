@@ -8,4 +8,33 @@ namespace ThreadSync.Gateway.Storage;
 /// <param name="Migrator">The schema migrator.</param>
 /// <param name="Audit">The tamper-evident audit chain of inference requests and admin actions.</param>
 /// <param name="Idempotency">Idempotency keys and the responses they replay.</param>
-public sealed record GatewayStores(IGovernanceStore Governance, IQuotaStore Quotas, IUsageLedger Usage, IAdminAuditLog AdminAudit, IGatewayStoreMigrator Migrator, IAuditChain Audit, IIdempotencyStore Idempotency);
+/// <remarks>Disposing the stores commits the audit appends already queued, then closes the connections.</remarks>
+public sealed record GatewayStores(IGovernanceStore Governance, IQuotaStore Quotas, IUsageLedger Usage, IAdminAuditLog AdminAudit, IGatewayStoreMigrator Migrator, IAuditChain Audit, IIdempotencyStore Idempotency)
+    : IAsyncDisposable, IDisposable
+{
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync()
+    {
+        // The backends' migrator owns the connections and the audit chain's writer.
+        if (Migrator is IAsyncDisposable asyncDisposable)
+        {
+            return asyncDisposable.DisposeAsync();
+        }
+
+        (Migrator as IDisposable)?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (Migrator is IDisposable disposable)
+        {
+            disposable.Dispose();
+        }
+        else if (Migrator is IAsyncDisposable asyncDisposable)
+        {
+            asyncDisposable.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+}

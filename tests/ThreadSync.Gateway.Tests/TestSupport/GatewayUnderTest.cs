@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using ThreadSync.Gateway.Storage;
 using ThreadSync.Testing.FakeUpstreams;
 
 namespace ThreadSync.Gateway.Tests.TestSupport;
@@ -14,11 +15,15 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
         Upstream = upstream;
         _services = services;
         Chat = services.GetRequiredService<IChatClient>();
+        Stores = services.GetRequiredService<GatewayStores>();
     }
 
     public FakeProviderServer Upstream { get; }
 
     public IChatClient Chat { get; }
+
+    /// <summary>Gets the stores: a private in-memory SQLite database unless the test configures storage.</summary>
+    public GatewayStores Stores { get; }
 
     public static async Task<GatewayUnderTest> StartAsync(FakeProviderKind kind, Action<GatewayOptions>? configure = null, FakeProviderOptions? fakeOptions = null)
     {
@@ -30,6 +35,9 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
             var provider = options.Providers.Get(ToProvider(kind));
             provider.ApiKey = upstream.ApiKey;
             provider.BaseUrl = upstream.BaseUrl.ToString();
+
+            // Every call is audited: into a database of this gateway's own, not a file in the working directory.
+            options.Storage.ConnectionString = "Data Source=:memory:";
 
             // Adapter tests check what one upstream answer becomes; retries and breakers have their own tests.
             options.Resilience.MaxAttempts = 1;
