@@ -12,6 +12,12 @@ fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1
 export DOTNET_NOLOGO=1
 
+# The PostgreSQL store tests need a server: start (and if need be install) the throwaway one, unless one is given.
+if [ -z "${THREADSYNC_TEST_POSTGRES:-}" ]; then
+  THREADSYNC_TEST_POSTGRES="$(bash eng/start-test-postgres.sh)"
+fi
+export THREADSYNC_TEST_POSTGRES
+
 output="$(mktemp)"
 trap 'rm -f "$output"' EXIT
 

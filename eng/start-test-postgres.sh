@@ -16,7 +16,8 @@ connection="Host=127.0.0.1;Port=${port};Username=postgres;Database=postgres"
 log() { echo "start-test-postgres: $*" >&2; }
 
 # One caller at a time (test.sh and a test fixture may both start the server).
-exec 9>"${dir}.lock"
+exec 9>>"${dir}.lock"
+chmod a+rw "${dir}.lock" 2>/dev/null || true
 flock 9
 
 # The newest installed server binaries: pg_config's, or the highest /usr/lib/postgresql/<version>/bin.

@@ -40,7 +40,7 @@ public sealed class ServerUnderTest : IAsyncLifetime
     /// Starts the reference server with these settings on a free loopback port. Unless the settings name a store, it
     /// gets its own SQLite database in a temporary folder, deleted when the server stops.
     /// </summary>
-    public static async Task<WebApplication> StartServerAsync(Dictionary<string, string?> settings)
+    public static async Task<WebApplication> StartServerAsync(Dictionary<string, string?> settings, ILoggerProvider? logs = null)
     {
         string? dataDirectory = null;
         if (!settings.ContainsKey("ThreadSync:Storage:DataDirectory") && !settings.ContainsKey("ThreadSync:Storage:ConnectionString"))
@@ -53,6 +53,11 @@ public sealed class ServerUnderTest : IAsyncLifetime
         {
             builder.Configuration.AddInMemoryCollection(settings);
             builder.Logging.ClearProviders();
+            if (logs is not null)
+            {
+                builder.Logging.AddProvider(logs);
+                builder.Logging.SetMinimumLevel(LogLevel.Trace);
+            }
         });
         if (dataDirectory is not null)
         {

@@ -36,4 +36,7 @@ public sealed class GatewayOptions
 
     /// <summary>Gets or sets the audit chain settings (<c>ThreadSync:Audit</c>).</summary>
     public AuditOptions Audit { get; set; } = new();
+
+    /// <summary>Gets or sets how requests with an <c>Idempotency-Key</c> are held and replayed (<c>ThreadSync:Idempotency</c>).</summary>
+    public IdempotencyOptions Idempotency { get; set; } = new();
 }

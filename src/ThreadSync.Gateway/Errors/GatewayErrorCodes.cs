@@ -63,6 +63,24 @@ public static class GatewayErrorCodes
     /// </summary>
     public const string Conflict = "conflict";
 
+    /// <summary>
+    /// The <c>Idempotency-Key</c> was already used, under the same API key, for a different request (another endpoint or
+    /// body) (HTTP 422). Use a new key for a new request.
+    /// </summary>
+    public const string IdempotencyKeyReused = "idempotency_key_reused";
+
+    /// <summary>
+    /// A request with this <c>Idempotency-Key</c> is still running and did not finish while this one waited (HTTP 409,
+    /// with <c>Retry-After</c>). Retry later to receive its result.
+    /// </summary>
+    public const string IdempotencyInProgress = "idempotency_in_progress";
+
+    /// <summary>
+    /// An earlier request with this <c>Idempotency-Key</c> reached a provider but its outcome is unknown (a timeout after
+    /// sending, a broken connection or stream): it may have been executed and billed, so it is not run again (HTTP 409).
+    /// </summary>
+    public const string IdempotencyOutcomeUncertain = "idempotency_outcome_uncertain";
+
     /// <summary>The provider rejected the request as invalid.</summary>
     public const string UpstreamBadRequest = "upstream_bad_request";
 

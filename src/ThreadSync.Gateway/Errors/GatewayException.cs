@@ -46,6 +46,13 @@ public sealed class GatewayException : Exception
     /// <summary>Gets how long the client should wait before retrying, if known.</summary>
     public TimeSpan? RetryAfter { get; }
 
+    /// <summary>
+    /// Gets what the server log may say beyond <see cref="Exception.Message"/>: for upstream failures the provider, the
+    /// upstream status, error type and code, and the provider's own message — all passed through
+    /// <see cref="SensitiveDataRedactor"/>. Never sent to clients.
+    /// </summary>
+    public string? LogDetail { get; init; }
+
     /// <summary>Gets the caller's rate-limit state when a quota refused the request (for <c>x-ratelimit-*</c> headers).</summary>
     public Storage.QuotaDecision? Quota { get; init; }
 

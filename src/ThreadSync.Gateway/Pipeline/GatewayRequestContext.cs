@@ -95,6 +95,25 @@ public sealed class GatewayRequestContext
     /// <summary>Gets the status the usage record was written with, when one was.</summary>
     internal int? RecordedStatus { get; set; }
 
+    /// <summary>
+    /// Gets or sets a value indicating whether the request may reach a provider at most once (the caller sent an
+    /// idempotency key). Then, after an attempt whose outcome is unknown (a timeout after sending, a connection broken
+    /// mid-response), the gateway neither retries nor falls back: the request fails with <see cref="FailureOutcome.Uncertain"/>.
+    /// </summary>
+    public bool AtMostOnce { get; set; }
+
+    /// <summary>
+    /// Gets what the request's failure means for running it again, once it failed (a stream: once it ended without
+    /// finishing); <see langword="null"/> while it has not failed.
+    /// </summary>
+    public FailureOutcome? FailureOutcome { get; internal set; }
+
+    /// <summary>Gets or sets a value indicating whether an upstream attempt ended without the gateway learning whether the provider executed it.</summary>
+    internal bool UpstreamOutcomeUnknown { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether an upstream attempt is under way (sent, or being sent, and not answered).</summary>
+    internal bool AttemptInFlight { get; set; }
+
     /// <summary>Gets the model name the caller asked for, as sent (for the usage record of a request refused before routing).</summary>
     internal string? RequestedModel { get; set; }
 

@@ -7,8 +7,9 @@ namespace ThreadSync.Gateway.Storage;
 /// <param name="AdminAudit">The admin action log (superseded by <paramref name="Audit"/>, which the admin API writes and lists).</param>
 /// <param name="Migrator">The schema migrator.</param>
 /// <param name="Audit">The tamper-evident audit chain of inference requests and admin actions.</param>
+/// <param name="Idempotency">Idempotency keys and the responses they replay.</param>
 /// <remarks>Disposing the stores commits the audit appends already queued, then closes the connections.</remarks>
-public sealed record GatewayStores(IGovernanceStore Governance, IQuotaStore Quotas, IUsageLedger Usage, IAdminAuditLog AdminAudit, IGatewayStoreMigrator Migrator, IAuditChain Audit)
+public sealed record GatewayStores(IGovernanceStore Governance, IQuotaStore Quotas, IUsageLedger Usage, IAdminAuditLog AdminAudit, IGatewayStoreMigrator Migrator, IAuditChain Audit, IIdempotencyStore Idempotency)
     : IAsyncDisposable, IDisposable
 {
     /// <inheritdoc/>

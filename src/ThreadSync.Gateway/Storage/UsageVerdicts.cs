@@ -23,4 +23,10 @@ public static class UsageVerdicts
 
     /// <summary>The client went away before the answer was complete (billed for what was produced).</summary>
     public const string Cancelled = "cancelled";
+
+    /// <summary>
+    /// The stored response of an earlier request with the same <c>Idempotency-Key</c> was replayed. Only the audit chain
+    /// records these: a replay reaches no provider and is never billed.
+    /// </summary>
+    public const string Replayed = "replayed";
 }

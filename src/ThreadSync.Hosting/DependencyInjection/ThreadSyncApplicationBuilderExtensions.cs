@@ -8,6 +8,7 @@ using ThreadSync.Hosting.Endpoints.Anthropic;
 using ThreadSync.Hosting.Endpoints.Llm;
 using ThreadSync.Hosting.Endpoints.OpenAI;
 using ThreadSync.Hosting.Http;
+using ThreadSync.Hosting.Idempotency;
 
 namespace ThreadSync.Hosting;
 
@@ -15,8 +16,9 @@ namespace ThreadSync.Hosting;
 public static class ThreadSyncApplicationBuilderExtensions
 {
     /// <summary>
-    /// Adds the ThreadSync request middleware: a correlation id on every response (<c>x-request-id</c>) and JSON
-    /// errors without internals, in OpenAI's shape (Anthropic's for <c>/v1/messages</c>). Call it before mapping endpoints.
+    /// Adds the ThreadSync request middleware: a correlation id on every response (<c>x-request-id</c>), JSON errors
+    /// without internals, in OpenAI's shape (Anthropic's for <c>/v1/messages</c>), and the recording of responses to
+    /// requests sent with an <c>Idempotency-Key</c>. Call it before mapping endpoints.
     /// </summary>
     /// <param name="app">The application builder.</param>
     /// <returns>The application builder.</returns>
@@ -24,7 +26,7 @@ public static class ThreadSyncApplicationBuilderExtensions
     public static IApplicationBuilder UseThreadSync(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        return app.UseMiddleware<ThreadSyncRequestMiddleware>();
+        return app.UseMiddleware<IdempotencyMiddleware>().UseMiddleware<ThreadSyncRequestMiddleware>();
     }
 
     /// <summary>

@@ -6,6 +6,7 @@ using ThreadSync.Hosting.Endpoints;
 using ThreadSync.Hosting.Endpoints.Anthropic;
 using ThreadSync.Hosting.Endpoints.Llm;
 using ThreadSync.Hosting.Endpoints.OpenAI;
+using ThreadSync.Hosting.Idempotency;
 using ThreadSync.Hosting.Streaming;
 
 namespace ThreadSync.Hosting;
@@ -41,6 +42,7 @@ public static class ThreadSyncHostingServiceCollectionExtensions
         services.TryAddSingleton<MessagesEndpoint>();
         services.TryAddSingleton<LlmChatEndpoint>();
         services.TryAddSingleton<ModelsEndpoint>();
+        services.TryAddSingleton<IdempotencyGate>();
         AddAdmin(services);
         return services;
     }

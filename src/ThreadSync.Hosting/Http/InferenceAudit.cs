@@ -94,6 +94,7 @@ internal sealed class InferenceAudit(string correlationId, string endpoint, Date
                 OrgId = Caller?.OrgId,
                 TeamId = Caller?.TeamId,
                 Verdict = aborted ? UsageVerdicts.Cancelled
+                    : http.Response.Headers.ContainsKey(Idempotency.IdempotencyHeaders.Replayed) ? UsageVerdicts.Replayed
                     : status < 400 ? UsageVerdicts.Ok
                     : status == StatusCodes.Status401Unauthorized ? UsageVerdicts.Unauthenticated
                     : UsageVerdicts.Failed,

@@ -2,8 +2,10 @@ using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Net.Http.Headers;
 using ThreadSync.Gateway;
+using ThreadSync.Hosting.Idempotency;
 
 namespace ThreadSync.Hosting.Http;
 
@@ -21,10 +23,12 @@ internal static class RequestGuards
     }
 
     /// <summary>
-    /// Runs every guard in order — JSON content type, API key, body size — and parses the body with
-    /// <paramref name="parse"/>, releasing the body buffer afterwards. Every inference endpoint starts here.
+    /// Runs every guard in order — JSON content type, API key, body size, then the <c>Idempotency-Key</c> when one was
+    /// sent — and parses the body with <paramref name="parse"/>, releasing the body buffer afterwards. Every inference
+    /// endpoint starts here.
     /// </summary>
-    public static async ValueTask<(GatewayCaller Caller, TParsed Parsed)> ReadRequestAsync<TState, TParsed>(
+    /// <returns>The caller and the parsed request; <see langword="null"/> when the idempotency key's stored response was replayed, and there is nothing left to do.</returns>
+    public static async ValueTask<(GatewayCaller Caller, TParsed Parsed)?> ReadRequestAsync<TState, TParsed>(
         HttpRequest request,
         IGatewayAuthenticator authenticator,
         long maxBodyBytes,
@@ -39,6 +43,12 @@ internal static class RequestGuards
         audit?.BodyRead(body);
         try
         {
+            if (request.Headers.ContainsKey(IdempotencyHeaders.Key)
+                && await request.HttpContext.RequestServices.GetRequiredService<IdempotencyGate>().BeginAsync(request.HttpContext, caller, body))
+            {
+                return null;
+            }
+
             return (caller, parse(body, state));
         }
         finally

@@ -109,7 +109,7 @@ internal sealed class ThreadSyncRequestMiddleware(RequestDelegate next, GatewayS
     {
         if (error.StatusCode >= 500 || error.Code.StartsWith("upstream_", StringComparison.Ordinal))
         {
-            HostingLog.UpstreamFailed(logger, correlationId, error.StatusCode, error.Code, error.Message);
+            HostingLog.UpstreamFailed(logger, correlationId, error.StatusCode, error.Code, error.Message, error.LogDetail ?? "-");
         }
         else
         {

@@ -49,7 +49,7 @@ internal static class StreamResponder
         }
         catch (GatewayException ex) when (!aborted.IsCancellationRequested)
         {
-            HostingLog.StreamFailed(logger, context.CorrelationId, ex.StatusCode, ex.Code);
+            HostingLog.StreamFailed(logger, context.CorrelationId, ex.StatusCode, ex.Code, ex.LogDetail ?? "-");
             await stream.FailAsync(ex, aborted);
         }
         catch (Exception ex) when (ex is not OperationCanceledException && !aborted.IsCancellationRequested)

@@ -10,16 +10,16 @@ internal static partial class HostingLog
     public static partial void RequestRejected(ILogger logger, string correlationId, int statusCode, string errorCode);
 
     [LoggerMessage(EventId = 1002, EventName = "UpstreamFailed", Level = LogLevel.Warning,
-        Message = "Request {CorrelationId} failed upstream with {StatusCode} {ErrorCode}: {Message}")]
-    public static partial void UpstreamFailed(ILogger logger, string correlationId, int statusCode, string errorCode, string message);
+        Message = "Request {CorrelationId} failed upstream with {StatusCode} {ErrorCode}: {Message} ({Detail})")]
+    public static partial void UpstreamFailed(ILogger logger, string correlationId, int statusCode, string errorCode, string message, string detail);
 
     [LoggerMessage(EventId = 1003, EventName = "UnhandledException", Level = LogLevel.Error,
         Message = "Request {CorrelationId} failed with an unexpected {ExceptionType}: {Message}\n{StackTrace}")]
     public static partial void UnhandledException(ILogger logger, string correlationId, string exceptionType, string? message, string? stackTrace);
 
     [LoggerMessage(EventId = 1004, EventName = "StreamFailed", Level = LogLevel.Warning,
-        Message = "Stream {CorrelationId} ended with an error after it started: {StatusCode} {ErrorCode}.")]
-    public static partial void StreamFailed(ILogger logger, string correlationId, int statusCode, string errorCode);
+        Message = "Stream {CorrelationId} ended with an error after it started: {StatusCode} {ErrorCode} ({Detail}).")]
+    public static partial void StreamFailed(ILogger logger, string correlationId, int statusCode, string errorCode, string detail);
 
     [LoggerMessage(EventId = 1005, EventName = "ClientDisconnected", Level = LogLevel.Debug,
         Message = "Request {CorrelationId} was cancelled by the client.")]

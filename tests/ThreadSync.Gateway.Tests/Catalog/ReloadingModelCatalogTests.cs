@@ -144,7 +144,11 @@ public sealed class ReloadingModelCatalogTests : IDisposable
     {
         var path = WriteFile("catalog.json", "{ not json");
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ThreadSync:Catalog:Path"] = path });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ThreadSync:Catalog:Path"] = path,
+            ["ThreadSync:Storage:DataDirectory"] = Path.Combine(_directory, "data"),
+        });
         builder.Services.AddThreadSyncGateway(builder.Configuration.GetSection(GatewayOptions.SectionName));
         using var host = builder.Build();
 
@@ -195,6 +199,7 @@ public sealed class ReloadingModelCatalogTests : IDisposable
         {
             options.Catalog.Path = path;
             options.DefaultModel = "acme-1";
+            options.Storage.DataDirectory = Path.Combine(_directory, "data");
         });
         using var host = builder.Build();
 

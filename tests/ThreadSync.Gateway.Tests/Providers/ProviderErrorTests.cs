@@ -99,7 +99,8 @@ public sealed class ProviderErrorTests
 
         Assert.Equal(502, error.StatusCode);
         Assert.Equal(GatewayErrorCodes.UpstreamError, error.Code);
-        Assert.Contains("Overloaded", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Overloaded", error.Message, StringComparison.Ordinal); // the provider's text goes to the log only
+        Assert.Contains("upstream_message=Overloaded", error.LogDetail, StringComparison.Ordinal);
         Assert.Contains("chunk1 ", received);
     }
 

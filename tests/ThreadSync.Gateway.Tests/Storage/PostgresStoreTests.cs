@@ -14,9 +14,15 @@ namespace ThreadSync.Gateway.Tests.Storage;
 public sealed class PostgresStoreTests : IAsyncDisposable
 {
     private readonly List<PostgresTestDatabase> _databases = [];
+    private readonly List<GatewayStores> _opened = [];
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var stores in _opened)
+        {
+            await ((IAsyncDisposable)stores.Migrator).DisposeAsync();
+        }
+
         foreach (var database in _databases)
         {
             await database.DisposeAsync();
@@ -27,7 +33,7 @@ public sealed class PostgresStoreTests : IAsyncDisposable
     public async Task RequestsPerHour_RacedByHundredRequestsOnTwoInstances_GrantsExactlyTheLimit()
     {
         var connectionString = await DatabaseAsync();
-        GatewayStores[] instances = [PostgresStores.Create(connectionString, TimeProvider.System), PostgresStores.Create(connectionString, TimeProvider.System)];
+        GatewayStores[] instances = [Open(connectionString, TimeProvider.System), Open(connectionString, TimeProvider.System)];
         QuotaScope[] scopes = [new(QuotaScopeKind.Key, "key_race", new QuotaLimits { RequestsPerHour = 10 })];
 
         var decisions = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => Task.Run(async () =>
@@ -49,7 +55,7 @@ public sealed class PostgresStoreTests : IAsyncDisposable
     public async Task DailyUsd_RacedAcrossKeyTeamAndOrgOnTwoInstances_NeverOverspends()
     {
         var connectionString = await DatabaseAsync();
-        GatewayStores[] instances = [PostgresStores.Create(connectionString, TimeProvider.System), PostgresStores.Create(connectionString, TimeProvider.System)];
+        GatewayStores[] instances = [Open(connectionString, TimeProvider.System), Open(connectionString, TimeProvider.System)];
         var org = new QuotaScope(QuotaScopeKind.Org, "org_race", new QuotaLimits { DailyUsd = 0.80m });
         QuotaScope[] teams =
         [
@@ -102,7 +108,7 @@ public sealed class PostgresStoreTests : IAsyncDisposable
     public async Task Migration_RacedByTwoInstancesAndLazyFirstUse_AppliesEachVersionOnce()
     {
         var connectionString = await DatabaseAsync();
-        GatewayStores[] instances = [PostgresStores.Create(connectionString, TimeProvider.System), PostgresStores.Create(connectionString, TimeProvider.System)];
+        GatewayStores[] instances = [Open(connectionString, TimeProvider.System), Open(connectionString, TimeProvider.System)];
 
         await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
         {
@@ -117,7 +123,7 @@ public sealed class PostgresStoreTests : IAsyncDisposable
                 await stores.Governance.ListOrgsAsync(TestContext.Current.CancellationToken);
             }
         })));
-        var third = PostgresStores.Create(connectionString, TimeProvider.System);
+        var third = Open(connectionString, TimeProvider.System);
         await third.Migrator.MigrateAsync(TestContext.Current.CancellationToken);
 
         await using var connection = new NpgsqlConnection(connectionString);
@@ -133,7 +139,9 @@ public sealed class PostgresStoreTests : IAsyncDisposable
     [Fact]
     public async Task DatabaseClock_CountsHolds_ReleasesExpiredOnes_AndSettles()
     {
-        var stores = PostgresStores.Create(await DatabaseAsync(), TimeProvider.System);
+        // Over a data source the caller owns (Npgsql's full builder).
+        await using var dataSource = new NpgsqlDataSourceBuilder(await DatabaseAsync()).Build();
+        var stores = PostgresStores.Create(dataSource, TimeProvider.System);
         var ct = TestContext.Current.CancellationToken;
         QuotaScope[] scopes = [new(QuotaScopeKind.Key, "key_clock", new QuotaLimits { TokensPerHour = 1_000, DailyUsd = 1m })];
 
@@ -170,13 +178,18 @@ public sealed class PostgresStoreTests : IAsyncDisposable
         Assert.Equal(QuotaLimitKind.DailyUsd, budget.DeniedLimit);
         var midnight = DateTimeOffset.UtcNow.UtcDateTime.Date.AddDays(1);
         Assert.InRange(budget.RetryAfter, midnight - DateTime.UtcNow - TimeSpan.FromMinutes(1), midnight - DateTime.UtcNow + TimeSpan.FromMinutes(1));
+
+        // The stores leave a data source they do not own open.
+        ((IDisposable)stores.Migrator).Dispose();
+        await using var command = dataSource.CreateCommand("select count(*) from usage_records");
+        Assert.Equal(2L, await command.ExecuteScalarAsync(ct));
     }
 
     [Fact]
     public async Task Settle_AcrossAMonthEnd_CountsTheActualsInTheDayAndMonthOfTheHold()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 31, 23, 59, 30, TimeSpan.Zero));
-        var stores = PostgresStores.Create(await DatabaseAsync(), clock);
+        var stores = Open(await DatabaseAsync(), clock);
         var ct = TestContext.Current.CancellationToken;
         QuotaScope[] scopes = [new(QuotaScopeKind.Org, "o", new QuotaLimits { DailyTokens = 1_000, MonthlyTokens = 1_000 })];
 
@@ -200,9 +213,25 @@ public sealed class PostgresStoreTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Reserve_IdAlreadyOutstanding_ThrowsAndCountsNothing_ButASettledIdMayBeReused()
+    {
+        var stores = Open(await DatabaseAsync(), new FakeTimeProvider(new DateTimeOffset(2026, 3, 15, 12, 0, 30, TimeSpan.Zero)));
+        var ct = TestContext.Current.CancellationToken;
+        QuotaScope[] scopes = [new(QuotaScopeKind.Key, "k", QuotaLimits.None), new(QuotaScopeKind.Org, "o", QuotaLimits.None)];
+        Assert.True((await stores.Quotas.ReserveAsync(new QuotaReservation("r1", scopes, 10, 10, TimeSpan.FromHours(1)), ct)).Granted);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => stores.Quotas.ReserveAsync(new QuotaReservation("r1", scopes, 10, 10, TimeSpan.FromHours(1)), ct).AsTask());
+
+        Assert.Equal(new QuotaCounts(1, 10, 10, 10, 10, 10), await stores.Quotas.GetCountsAsync(QuotaScopeKind.Org, "o", ct));
+        Assert.True(await stores.Quotas.SettleAsync("r1", Record("r1", "k", null, "o", 0m, DateTimeOffset.UnixEpoch, 4), ct));
+        Assert.True((await stores.Quotas.ReserveAsync(new QuotaReservation("r1", scopes, 10, 10, TimeSpan.FromHours(1)), ct)).Granted);
+        Assert.Equal(new QuotaCounts(2, 14, 14, 14, 10, 10), await stores.Quotas.GetCountsAsync(QuotaScopeKind.Org, "o", ct));
+    }
+
+    [Fact]
     public async Task ReserveAndSettle_Latency_IsMeasured()
     {
-        var stores = PostgresStores.Create(await DatabaseAsync(), TimeProvider.System);
+        var stores = Open(await DatabaseAsync(), TimeProvider.System);
         var ct = TestContext.Current.CancellationToken;
         QuotaScope[] scopes =
         [
@@ -214,7 +243,7 @@ public sealed class PostgresStoreTests : IAsyncDisposable
         var samples = new List<double>();
         var reserves = new List<double>();
         var noops = new List<double>();
-        await using var dataSource = NpgsqlDataSource.Create(stores.GetType().Name.Length > 0 ? _databases[^1].ConnectionString : string.Empty);
+        await using var dataSource = NpgsqlDataSource.Create(_databases[^1].ConnectionString);
         for (var i = 0; i < 600; i++)
         {
             var started = Stopwatch.GetTimestamp();
@@ -260,6 +289,13 @@ public sealed class PostgresStoreTests : IAsyncDisposable
         Verdict = UsageVerdicts.Ok,
         StatusCode = 200,
     };
+
+    private GatewayStores Open(string connectionString, TimeProvider timeProvider)
+    {
+        var stores = PostgresStores.Create(connectionString, timeProvider);
+        _opened.Add(stores);
+        return stores;
+    }
 
     private async Task<string> DatabaseAsync()
     {

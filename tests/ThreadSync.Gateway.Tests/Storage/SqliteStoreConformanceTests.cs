@@ -109,6 +109,25 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests, IAsyncD
     }
 
     [Fact]
+    public async Task IdempotencyClaim_InstancesOnOneFile_ExactlyOneWinsEachKey()
+    {
+        // Four stores on one file stand for four processes: BEGIN IMMEDIATE makes each claim's read and write atomic.
+        var path = NewPath();
+        var time = new FakeTimeProvider(T0);
+        var instances = Enumerable.Range(0, 4).Select(_ => Open(path, time)).ToArray();
+        await instances[0].Migrator.MigrateAsync(Ct);
+        const int Keys = 25;
+        var claims = Enumerable.Range(0, Keys * instances.Length).Select(i => Claim($"key{i / instances.Length}")).ToArray();
+
+        var results = await RaceAsync(claims.Length, i => instances[i % instances.Length].Idempotency.ClaimAsync(claims[i], Ct).AsTask());
+
+        for (var key = 0; key < Keys; key++)
+        {
+            Assert.Equal(1, results.Skip(key * instances.Length).Take(instances.Length).Count(r => r.Status == IdempotencyClaimStatus.Claimed));
+        }
+    }
+
+    [Fact]
     public async Task Reserve_OldSlotsDaysAndReleasedHolds_ArePruned()
     {
         var path = NewPath();

@@ -36,10 +36,11 @@ public sealed class GovernedServer : IAsyncDisposable
 
     public GatewayStores Stores { get; }
 
-    public static async Task<GovernedServer> StartAsync(Dictionary<string, string?>? settings = null)
+    /// <summary>Starts the server; <paramref name="streamChunkDelayMilliseconds"/> slows the fakes' streams (a pause after each event).</summary>
+    public static async Task<GovernedServer> StartAsync(Dictionary<string, string?>? settings = null, int streamChunkDelayMilliseconds = 0)
     {
-        var openAI = await FakeProviderServer.StartAsync(FakeProviderKind.OpenAI, new FakeProviderOptions { ApiKey = ServerUnderTest.UpstreamKey });
-        var anthropic = await FakeProviderServer.StartAsync(FakeProviderKind.Anthropic, new FakeProviderOptions { ApiKey = ServerUnderTest.UpstreamKey });
+        var openAI = await FakeProviderServer.StartAsync(FakeProviderKind.OpenAI, new FakeProviderOptions { ApiKey = ServerUnderTest.UpstreamKey, StreamChunkDelayMilliseconds = streamChunkDelayMilliseconds });
+        var anthropic = await FakeProviderServer.StartAsync(FakeProviderKind.Anthropic, new FakeProviderOptions { ApiKey = ServerUnderTest.UpstreamKey, StreamChunkDelayMilliseconds = streamChunkDelayMilliseconds });
         var all = new Dictionary<string, string?>
         {
             ["ThreadSync:Resilience:MaxAttempts"] = "1",

@@ -10,6 +10,21 @@ internal static class UpstreamErrorMapper
 {
     public static GatewayException Map(ProviderException failure, string modelId)
     {
+        var error = MapForClient(failure, modelId);
+        return new GatewayException(error.StatusCode, error.Code, error.Message, error.Type, error.Param, error.RetryAfter, failure)
+        {
+            LogDetail = LogDetail(failure),
+        };
+    }
+
+    /// <summary>The server log's view of a provider failure: everything known, every value redacted.</summary>
+    private static string LogDetail(ProviderException failure) =>
+        $"provider={failure.Provider.ToWireId()} kind={failure.Kind} upstream_status={failure.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"} "
+        + $"upstream_type={SensitiveDataRedactor.Redact(failure.ErrorType) ?? "-"} upstream_code={SensitiveDataRedactor.Redact(failure.ErrorCode) ?? "-"} "
+        + $"upstream_message={SensitiveDataRedactor.Redact(failure.UpstreamMessage) ?? "-"}";
+
+    private static GatewayException MapForClient(ProviderException failure, string modelId)
+    {
         var provider = failure.Provider.ToWireId();
         var detail = SensitiveDataRedactor.Redact(failure.UpstreamMessage);
         var suffix = detail is null ? string.Empty : ": " + detail;
@@ -21,7 +36,7 @@ internal static class UpstreamErrorMapper
             ProviderFailureKind.MalformedResponse => new GatewayException(502, GatewayErrorCodes.UpstreamError, $"Provider '{provider}' sent a response the gateway could not read.", innerException: failure),
             ProviderFailureKind.StreamTruncated => new GatewayException(502, GatewayErrorCodes.UpstreamError, $"The response from provider '{provider}' ended before it was complete.", innerException: failure),
             ProviderFailureKind.StreamError when failure.IsOverloaded => Overloaded(failure, provider),
-            ProviderFailureKind.StreamError => new GatewayException(502, GatewayErrorCodes.UpstreamError, $"Provider '{provider}' reported an error during the response{suffix}", innerException: failure),
+            ProviderFailureKind.StreamError => new GatewayException(502, GatewayErrorCodes.UpstreamError, $"Provider '{provider}' reported an error during the response.", innerException: failure),
             _ => MapStatus(failure, provider, modelId, suffix),
         };
     }

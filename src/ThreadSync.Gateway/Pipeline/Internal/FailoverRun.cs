@@ -93,7 +93,11 @@ internal sealed class FailoverRun
     }
 
     /// <summary>Marks the start of the attempt's upstream call, after any wait.</summary>
-    public void Started() => _attemptStarted = _time.GetTimestamp();
+    public void Started()
+    {
+        _attemptStarted = _time.GetTimestamp();
+        _context.AttemptInFlight = true;
+    }
 
     /// <summary>Records a failed attempt and decides what comes next.</summary>
     /// <exception cref="GatewayException">The failure is the request's fault; no retry or fallback can help.</exception>
@@ -102,7 +106,17 @@ internal sealed class FailoverRun
         var model = Current;
         var error = UpstreamErrorMapper.Map(failure, model.Id);
         _lastError = error;
+        _context.AttemptInFlight = false;
         _context.AddFailedAttempt(new GatewayAttempt(model.Id, model.Provider, error.Code, Elapsed));
+        if (FailureClassifier.IsOutcomeUnknown(failure))
+        {
+            // The provider may have run it: with an idempotency key, running it again could run it twice.
+            _context.UpstreamOutcomeUnknown = true;
+            if (_context.AtMostOnce)
+            {
+                throw error;
+            }
+        }
 
         switch (FailureClassifier.Classify(failure))
         {
@@ -128,6 +142,7 @@ internal sealed class FailoverRun
     public void RejectedByBreaker()
     {
         _calls--;
+        _context.AttemptInFlight = false;
         var model = Current;
         _context.AddFailedAttempt(new GatewayAttempt(model.Id, model.Provider, GatewayAttempt.CircuitOpen, TimeSpan.Zero));
     }
@@ -135,6 +150,7 @@ internal sealed class FailoverRun
     /// <summary>Records the attempt that served the request on the request context.</summary>
     public void Succeeded()
     {
+        _context.AttemptInFlight = false;
         var model = Current;
         _context.Model = model;
         _context.Provider = model.Provider;

@@ -73,6 +73,7 @@ internal sealed class GatewayChatClient : IChatClient
         }
         catch (Exception ex)
         {
+            context.FailureOutcome = FailureClassifier.Classify(ex, context);
             await EndAsync(context, Verdict(ex, cancellationToken), Status(ex), messages).ConfigureAwait(false);
             throw;
         }
@@ -94,6 +95,7 @@ internal sealed class GatewayChatClient : IChatClient
         }
         catch (Exception ex)
         {
+            context.FailureOutcome = FailureClassifier.Classify(ex, context);
             await EndAsync(context, Verdict(ex, cancellationToken), Status(ex), messages).ConfigureAwait(false);
             throw;
         }
@@ -157,6 +159,12 @@ internal sealed class GatewayChatClient : IChatClient
             var verdict = completed ? UsageVerdicts.Ok
                 : failure is null ? UsageVerdicts.Cancelled
                 : Verdict(failure, cancellationToken);
+            if (!completed)
+            {
+                // A stream that started and did not finish was executed, at least in part: never run it again blindly.
+                context.FailureOutcome = FailureClassifier.Classify(failure, context);
+            }
+
             var status = started ? 200 : failure is null ? 499 : Status(failure);
             await _quotas.SettleAsync(context, verdict, status).ConfigureAwait(false);
             await _audit.RecordAsync(context, verdict, status, messages, started ? answer?.ToString() : null).ConfigureAwait(false);

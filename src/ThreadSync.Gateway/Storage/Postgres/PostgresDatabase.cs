@@ -7,10 +7,11 @@ namespace ThreadSync.Gateway.Storage.Postgres;
 /// One PostgreSQL database shared by the stores: the connection pool, the clock, and the schema migrator. Stores migrate
 /// lazily on first use, so a host that never calls <see cref="MigrateAsync"/> still gets its schema.
 /// </summary>
-internal sealed class PostgresDatabase : IGatewayStoreMigrator, IAsyncDisposable
+internal sealed class PostgresDatabase : IGatewayStoreMigrator, IAsyncDisposable, IDisposable
 {
     private readonly TimeProvider _timeProvider;
     private readonly bool _databaseClock;
+    private readonly bool _ownsDataSource;
     private readonly SemaphoreSlim _migrationGate = new(1, 1);
     private readonly List<IAsyncDisposable> _dependents = [];
     private volatile bool _migrated;
@@ -18,13 +19,15 @@ internal sealed class PostgresDatabase : IGatewayStoreMigrator, IAsyncDisposable
     /// <summary>Initializes a new instance of the <see cref="PostgresDatabase"/> class.</summary>
     /// <param name="dataSource">The connection pool.</param>
     /// <param name="timeProvider">The clock: <see cref="TimeProvider.System"/> uses the database server's clock (<c>now()</c>), any other is passed to every statement.</param>
-    public PostgresDatabase(NpgsqlDataSource dataSource, TimeProvider timeProvider)
+    /// <param name="ownsDataSource">Whether disposing this disposes <paramref name="dataSource"/>.</param>
+    public PostgresDatabase(NpgsqlDataSource dataSource, TimeProvider timeProvider, bool ownsDataSource)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(timeProvider);
         DataSource = dataSource;
         _timeProvider = timeProvider;
         _databaseClock = ReferenceEquals(timeProvider, TimeProvider.System);
+        _ownsDataSource = ownsDataSource;
     }
 
     /// <summary>Gets the connection pool.</summary>
@@ -147,7 +150,23 @@ internal sealed class PostgresDatabase : IGatewayStoreMigrator, IAsyncDisposable
             await dependent.DisposeAsync().ConfigureAwait(false);
         }
 
-        await DataSource.DisposeAsync().ConfigureAwait(false);
+        if (_ownsDataSource)
+        {
+            await DataSource.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _migrationGate.Dispose();
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        // Synchronous disposal cannot wait for the dependents' (the audit writer's) last flush: hosts dispose asynchronously.
+        if (_ownsDataSource)
+        {
+            DataSource.Dispose();
+        }
+
         _migrationGate.Dispose();
     }
 }

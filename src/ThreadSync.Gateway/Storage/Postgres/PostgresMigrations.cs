@@ -23,6 +23,7 @@ internal static class PostgresMigrations
     [
         new(1, V1),
         new(2, V2),
+        new(3, V3),
     ];
 
     // Ids compare bytewise ("C") wherever order matters, as SQLite's BINARY collation does.
@@ -112,42 +113,27 @@ internal static class PostgresMigrations
         );
         create index admin_audit_acted_at on admin_audit (acted_at, seq);
 
-        -- One row per key, team or org that was ever reserved against: the row a reservation locks.
+        -- One row per key, team or org ever reserved against: the row a reservation locks, holding what is counted
+        -- against the scope (settled usage plus holds not yet released): the sliding hour as minute slots (minutes since
+        -- the Unix epoch, ascending, with running totals), and the current UTC day and month.
         create table quota_scopes (
             kind smallint not null,
             id text not null,
+            slots bigint[] not null default '{}',
+            slot_requests bigint[] not null default '{}',
+            slot_tokens bigint[] not null default '{}',
+            hour_requests bigint not null default 0,
+            hour_tokens bigint not null default 0,
+            day date,
+            day_tokens bigint not null default 0,
+            day_cost_nano_usd bigint not null default 0,
+            month date,
+            month_tokens bigint not null default 0,
+            month_cost_nano_usd bigint not null default 0,
             primary key (kind, id)
         );
 
-        -- Settled usage and requests per scope and minute slot; slots older than the hour are deleted.
-        create table quota_minutes (
-            kind smallint not null,
-            id text not null,
-            slot bigint not null,
-            requests bigint not null,
-            tokens bigint not null,
-            primary key (kind, id, slot)
-        );
-
-        create table quota_days (
-            kind smallint not null,
-            id text not null,
-            day date not null,
-            tokens bigint not null,
-            cost_nano_usd bigint not null,
-            primary key (kind, id, day)
-        );
-
-        create table quota_months (
-            kind smallint not null,
-            id text not null,
-            month date not null,
-            tokens bigint not null,
-            cost_nano_usd bigint not null,
-            primary key (kind, id, month)
-        );
-
-        -- Outstanding reservations (deleted when settled), with the scopes and slot they were counted in.
+        -- Outstanding reservations (deleted when settled), with the scopes (in lock order) and the minute slot they were counted in.
         create table quota_reservations (
             id text primary key,
             kinds smallint[] not null,
@@ -159,7 +145,8 @@ internal static class PostgresMigrations
         );
         create index quota_reservations_expires_at on quota_reservations (expires_at);
 
-        -- A reservation's hold on each of its scopes: counted while unexpired, deleted when settled.
+        -- A reservation's hold on each scope while the scope counts it: deleted when settled, or when a reservation on
+        -- the scope finds it expired and releases it.
         create table quota_holds (
             reservation_id text not null,
             kind smallint not null,
@@ -170,94 +157,30 @@ internal static class PostgresMigrations
             expires_at timestamptz not null,
             primary key (reservation_id, kind, id)
         );
-        create index quota_holds_scope on quota_holds (kind, id, expires_at);
+        create index quota_holds_expiry on quota_holds (kind, id, expires_at);
 
-        -- What is counted against each scope at p_now, in the order of the arrays: settled usage plus unexpired holds,
-        -- in the current minute slot and the 60 before it, the UTC day and the UTC month. One statement, so one snapshot.
-        create function quota_sums_v1(p_kinds smallint[], p_ids text[], p_now timestamptz)
-        returns table (
-            ord bigint, requests_hour bigint, tokens_hour bigint, tokens_day bigint, tokens_month bigint,
-            cost_day bigint, cost_month bigint, oldest_request_slot bigint, oldest_token_slot bigint)
-        language sql stable
+        -- arr with delta added at position i (unchanged when i is null).
+        create function quota_array_add_v1(arr bigint[], i integer, delta bigint)
+        returns bigint[]
+        language sql immutable
         as $$
-            with t as (
-                select floor(extract(epoch from p_now) / 60)::bigint - 60 as hour_start,
-                       (p_now at time zone 'UTC')::date as day,
-                       date_trunc('month', p_now at time zone 'UTC')::date as month
-            ), b as (
-                select t.hour_start, t.day, t.month,
-                       (extract(epoch from t.day::timestamp) / 60)::bigint as day_start,
-                       (extract(epoch from t.month::timestamp) / 60)::bigint as month_start
-                from t
-            )
-            select r.ord,
-                   coalesce(m.requests, 0)::bigint,
-                   (coalesce(m.tokens, 0) + coalesce(h.tokens_hour, 0))::bigint,
-                   (coalesce(d.tokens, 0) + coalesce(h.tokens_day, 0))::bigint,
-                   (coalesce(mo.tokens, 0) + coalesce(h.tokens_month, 0))::bigint,
-                   (coalesce(d.cost_nano_usd, 0) + coalesce(h.cost_day, 0))::bigint,
-                   (coalesce(mo.cost_nano_usd, 0) + coalesce(h.cost_month, 0))::bigint,
-                   m.oldest_request,
-                   least(m.oldest_token, h.oldest_token)
-            from b
-            cross join unnest(p_kinds, p_ids) with ordinality as r (kind, id, ord)
-            left join lateral (
-                select sum(q.requests) as requests, sum(q.tokens) as tokens,
-                       min(q.slot) filter (where q.requests > 0) as oldest_request,
-                       min(q.slot) filter (where q.tokens > 0) as oldest_token
-                from quota_minutes q
-                where q.kind = r.kind and q.id = r.id and q.slot >= b.hour_start
-            ) m on true
-            left join quota_days d on d.kind = r.kind and d.id = r.id and d.day = b.day
-            left join quota_months mo on mo.kind = r.kind and mo.id = r.id and mo.month = b.month
-            left join lateral (
-                select sum(x.tokens) filter (where x.slot >= b.hour_start) as tokens_hour,
-                       sum(x.tokens) filter (where x.slot >= b.day_start) as tokens_day,
-                       sum(x.tokens) filter (where x.slot >= b.month_start) as tokens_month,
-                       sum(x.cost_nano_usd) filter (where x.slot >= b.day_start) as cost_day,
-                       sum(x.cost_nano_usd) filter (where x.slot >= b.month_start) as cost_month,
-                       min(x.slot) filter (where x.slot >= b.hour_start and x.tokens > 0) as oldest_token
-                from quota_holds x
-                where x.kind = r.kind and x.id = r.id and x.expires_at > p_now
-            ) h on true
-            order by r.ord
+            select case when i is null then arr else arr[:i - 1] || (arr[i] + delta) || arr[i + 1:] end
         $$;
 
-        -- What one scope counts in each minute slot of the sliding hour, oldest first (for Retry-After).
-        create function quota_slots_v1(p_kind smallint, p_id text, p_now timestamptz)
-        returns table (slot bigint, requests bigint, tokens bigint)
-        language sql stable
-        as $$
-            select s.slot, sum(s.requests)::bigint, sum(s.tokens)::bigint
-            from (
-                select q.slot, q.requests, q.tokens
-                from quota_minutes q
-                where q.kind = p_kind and q.id = p_id and q.slot >= floor(extract(epoch from p_now) / 60)::bigint - 60
-                union all
-                select x.slot, 0, x.tokens
-                from quota_holds x
-                where x.kind = p_kind and x.id = p_id and x.expires_at > p_now
-                  and x.slot >= floor(extract(epoch from p_now) / 60)::bigint - 60
-            ) s
-            group by s.slot
-            order by s.slot
-        $$;
-
-        -- Reserves one request on every scope, or none. Scopes come sorted (keys, teams, orgs; then by id) with the
+        -- Reserves one request on every scope, or on none. Scopes come sorted (keys, teams, orgs; then by id) with the
         -- limits in force (null: none). Locks the scope rows in that order, so racing reservations serialize per scope
-        -- and never deadlock, counts, checks every limit, and on success counts the request and holds the worst case.
-        -- Returns the decision, the counts per scope (after the reservation when granted) and, when a rate limit
-        -- refused, that scope's minute slots.
+        -- and never deadlock; releases the scopes' expired holds; checks every limit; and on success counts the request
+        -- and holds the worst case. Returns one row per scope (one row with scope_ord 0 when there is none): the decision,
+        -- and the scope's counts and minute slots, after the reservation when granted.
         create function quota_reserve_v1(
             p_id text, p_kinds smallint[], p_ids text[],
             p_requests_per_hour bigint[], p_tokens_per_hour bigint[], p_daily_tokens bigint[], p_monthly_tokens bigint[],
             p_daily_nano_usd bigint[], p_monthly_nano_usd bigint[],
             p_tokens bigint, p_cost_nano_usd bigint, p_hold_microseconds bigint, p_now timestamptz)
         returns table (
-            granted boolean, denied_ord integer, denied_limit integer, now_at timestamptz,
-            requests_hour bigint[], tokens_hour bigint[], tokens_day bigint[], tokens_month bigint[],
-            cost_day bigint[], cost_month bigint[], oldest_request_slot bigint[], oldest_token_slot bigint[],
-            denied_slots bigint[], denied_slot_requests bigint[], denied_slot_tokens bigint[])
+            scope_ord integer, granted boolean, denied_ord integer, denied_limit integer, now_at timestamptz,
+            requests_hour bigint, tokens_hour bigint, tokens_day bigint, tokens_month bigint, cost_day bigint, cost_month bigint,
+            hour_slots bigint[], hour_slot_requests bigint[], hour_slot_tokens bigint[])
         language plpgsql
         -- The statements are the same every call: plan them once per session, not on each call.
         set plan_cache_mode = force_generic_plan
@@ -266,37 +189,185 @@ internal static class PostgresMigrations
         declare
             v_now timestamptz := coalesce(p_now, now());
             v_slot bigint := floor(extract(epoch from v_now) / 60)::bigint;
+            v_day date := (v_now at time zone 'UTC')::date;
+            v_month date := date_trunc('month', v_now at time zone 'UTC')::date;
             v_expires timestamptz := v_now + p_hold_microseconds * interval '1 microsecond';
             v_n integer := coalesce(array_length(p_kinds, 1), 0);
+            v_rows quota_scopes[];
+            v_row quota_scopes;
+            v_lock_kinds smallint[] := '{}';
+            v_lock_ids text[] := '{}';
+            v_rec record;
+            v_released boolean := false;
+            v_trimmed boolean := false;
+            v_hold_day date;
             v_limit integer;
-            v_deleted bigint;
+            v_i integer;
+            v_j integer;
+            v_k integer;
         begin
             granted := true;
             now_at := v_now;
             if v_n > 0 then
-                -- Scope rows are created on first use, then locked, both in the fixed order.
+                -- Scope rows are created on first use, then locked and read, both in the fixed order.
                 insert into quota_scopes (kind, id)
                 select r.kind, r.id from unnest(p_kinds, p_ids) as r (kind, id)
                 order by r.kind, r.id collate "C"
                 on conflict do nothing;
 
-                perform 1
-                from quota_scopes s
-                join unnest(p_kinds, p_ids) as r (kind, id) on s.kind = r.kind and s.id = r.id
-                order by s.kind, s.id collate "C"
-                for update of s;
+                for v_rec in
+                    select r.ord::integer as ord, s as scope
+                    from quota_scopes s
+                    join unnest(p_kinds, p_ids) with ordinality as r (kind, id, ord) on s.kind = r.kind and s.id = r.id
+                    order by s.kind, s.id collate "C"
+                    for update of s
+                loop
+                    v_rows[v_rec.ord] := v_rec.scope;
+                    v_lock_kinds := v_lock_kinds || (v_rec.scope).kind;
+                    v_lock_ids := v_lock_ids || (v_rec.scope).id;
+                end loop;
 
-                -- Garbage: slots out of the hour, expired holds, and (when a slot went, about once a minute) reservations
-                -- that expired unsettled a day ago. Never waits on another transaction.
-                delete from quota_minutes
-                where (kind, id, slot) in (
-                    select m.kind, m.id, m.slot
-                    from quota_minutes m
-                    join unnest(p_kinds, p_ids) as r (kind, id) on m.kind = r.kind and m.id = r.id
-                    where m.slot < v_slot - 60
-                    for update of m skip locked);
-                get diagnostics v_deleted = row_count;
-                if v_deleted > 0 then
+                -- Holds past their time are released: their tokens and cost no longer count (their request does).
+                -- Holds a concurrent settlement is deleting are skipped, and so still counted: never less than the truth.
+                for v_rec in
+                    delete from quota_holds
+                    where ctid = any (array(
+                        select h.ctid
+                        from unnest(p_kinds, p_ids) as r (kind, id)
+                        cross join lateral (
+                            -- Per scope, so the (kind, id, expires_at) index serves whatever the statistics say.
+                            select x.ctid from quota_holds x
+                            where x.kind = r.kind and x.id = r.id and x.expires_at <= v_now
+                            for update skip locked) h))
+                    returning kind, id, slot, tokens, cost_nano_usd
+                loop
+                    v_i := 1;
+                    while p_kinds[v_i] <> v_rec.kind or p_ids[v_i] <> v_rec.id loop
+                        v_i := v_i + 1;
+                    end loop;
+                    v_row := v_rows[v_i];
+                    v_j := array_position(v_row.slots, v_rec.slot);
+                    if v_j is not null then
+                        v_row.slot_tokens[v_j] := v_row.slot_tokens[v_j] - v_rec.tokens;
+                        v_row.hour_tokens := v_row.hour_tokens - v_rec.tokens;
+                    end if;
+                    v_hold_day := (to_timestamp(v_rec.slot * 60) at time zone 'UTC')::date;
+                    if v_row.day = v_hold_day then
+                        v_row.day_tokens := v_row.day_tokens - v_rec.tokens;
+                        v_row.day_cost_nano_usd := v_row.day_cost_nano_usd - v_rec.cost_nano_usd;
+                    end if;
+                    if v_row.month = date_trunc('month', v_hold_day)::date then
+                        v_row.month_tokens := v_row.month_tokens - v_rec.tokens;
+                        v_row.month_cost_nano_usd := v_row.month_cost_nano_usd - v_rec.cost_nano_usd;
+                    end if;
+                    v_rows[v_i] := v_row;
+                    v_released := true;
+                end loop;
+
+                -- Slide the hour (slots stop counting 61 minutes after they began), roll the day and month, and check
+                -- every limit: scopes in order, limits in QuotaLimitKind order; the first that would be passed refuses.
+                for v_i in 1 .. v_n loop
+                    v_row := v_rows[v_i];
+                    v_k := 1;
+                    while v_k <= coalesce(array_length(v_row.slots, 1), 0) and v_row.slots[v_k] < v_slot - 60 loop
+                        v_row.hour_requests := v_row.hour_requests - v_row.slot_requests[v_k];
+                        v_row.hour_tokens := v_row.hour_tokens - v_row.slot_tokens[v_k];
+                        v_k := v_k + 1;
+                    end loop;
+                    if v_k > 1 then
+                        v_row.slots := v_row.slots[v_k:];
+                        v_row.slot_requests := v_row.slot_requests[v_k:];
+                        v_row.slot_tokens := v_row.slot_tokens[v_k:];
+                        v_trimmed := true;
+                    end if;
+                    if v_row.day is distinct from v_day then
+                        v_row.day := v_day;
+                        v_row.day_tokens := 0;
+                        v_row.day_cost_nano_usd := 0;
+                    end if;
+                    if v_row.month is distinct from v_month then
+                        v_row.month := v_month;
+                        v_row.month_tokens := 0;
+                        v_row.month_cost_nano_usd := 0;
+                    end if;
+                    v_rows[v_i] := v_row;
+
+                    if granted then
+                        v_limit := case
+                            when p_requests_per_hour[v_i] is not null and v_row.hour_requests + 1 > p_requests_per_hour[v_i] then 0
+                            when p_tokens_per_hour[v_i] is not null and v_row.hour_tokens + p_tokens > p_tokens_per_hour[v_i] then 1
+                            when p_daily_tokens[v_i] is not null and v_row.day_tokens + p_tokens > p_daily_tokens[v_i] then 2
+                            when p_monthly_tokens[v_i] is not null and v_row.month_tokens + p_tokens > p_monthly_tokens[v_i] then 3
+                            when p_daily_nano_usd[v_i] is not null and v_row.day_cost_nano_usd + p_cost_nano_usd > p_daily_nano_usd[v_i] then 4
+                            when p_monthly_nano_usd[v_i] is not null and v_row.month_cost_nano_usd + p_cost_nano_usd > p_monthly_nano_usd[v_i] then 5
+                        end;
+                        if v_limit is not null then
+                            granted := false;
+                            denied_ord := v_i;
+                            denied_limit := v_limit;
+                        end if;
+                    end if;
+                end loop;
+
+                if granted then
+                    -- First, so that an id already outstanding fails before anything else.
+                    insert into quota_reservations (id, kinds, ids, slot, tokens, cost_nano_usd, expires_at)
+                    values (p_id, v_lock_kinds, v_lock_ids, v_slot, p_tokens, p_cost_nano_usd, v_expires);
+
+                    -- Count the request and hold the worst case in the current slot, day and month.
+                    for v_i in 1 .. v_n loop
+                        v_row := v_rows[v_i];
+                        v_k := coalesce(array_length(v_row.slots, 1), 0);
+                        if v_k > 0 and v_row.slots[v_k] = v_slot then
+                            v_j := v_k;
+                        elsif v_k = 0 or v_row.slots[v_k] < v_slot then
+                            v_row.slots := v_row.slots || v_slot;
+                            v_row.slot_requests := v_row.slot_requests || 0::bigint;
+                            v_row.slot_tokens := v_row.slot_tokens || 0::bigint;
+                            v_j := v_k + 1;
+                        else
+                            -- The clock went back: count in the slot it says, kept in order.
+                            v_j := array_position(v_row.slots, v_slot);
+                            if v_j is null then
+                                v_j := 1;
+                                while v_row.slots[v_j] < v_slot loop
+                                    v_j := v_j + 1;
+                                end loop;
+                                v_row.slots := v_row.slots[:v_j - 1] || v_slot || v_row.slots[v_j:];
+                                v_row.slot_requests := v_row.slot_requests[:v_j - 1] || 0::bigint || v_row.slot_requests[v_j:];
+                                v_row.slot_tokens := v_row.slot_tokens[:v_j - 1] || 0::bigint || v_row.slot_tokens[v_j:];
+                            end if;
+                        end if;
+                        v_row.slot_requests[v_j] := v_row.slot_requests[v_j] + 1;
+                        v_row.slot_tokens[v_j] := v_row.slot_tokens[v_j] + p_tokens;
+                        v_row.hour_requests := v_row.hour_requests + 1;
+                        v_row.hour_tokens := v_row.hour_tokens + p_tokens;
+                        v_row.day_tokens := v_row.day_tokens + p_tokens;
+                        v_row.day_cost_nano_usd := v_row.day_cost_nano_usd + p_cost_nano_usd;
+                        v_row.month_tokens := v_row.month_tokens + p_tokens;
+                        v_row.month_cost_nano_usd := v_row.month_cost_nano_usd + p_cost_nano_usd;
+                        v_rows[v_i] := v_row;
+                    end loop;
+
+                    if p_tokens <> 0 or p_cost_nano_usd <> 0 then
+                        insert into quota_holds (reservation_id, kind, id, slot, tokens, cost_nano_usd, expires_at)
+                        select p_id, r.kind, r.id, v_slot, p_tokens, p_cost_nano_usd, v_expires
+                        from unnest(p_kinds, p_ids) as r (kind, id);
+                    end if;
+                end if;
+
+                if granted or v_released then
+                    update quota_scopes s
+                    set slots = r.slots, slot_requests = r.slot_requests, slot_tokens = r.slot_tokens,
+                        hour_requests = r.hour_requests, hour_tokens = r.hour_tokens,
+                        day = r.day, day_tokens = r.day_tokens, day_cost_nano_usd = r.day_cost_nano_usd,
+                        month = r.month, month_tokens = r.month_tokens, month_cost_nano_usd = r.month_cost_nano_usd
+                    from unnest(v_rows) as r
+                    where s.kind = r.kind and s.id = r.id;
+                end if;
+
+                -- About once a minute per scope (when its hour slid): forget reservations a day past their expiry.
+                if v_trimmed then
                     delete from quota_reservations
                     where id in (
                         select x.id from quota_reservations x
@@ -305,84 +376,37 @@ internal static class PostgresMigrations
                         limit 1000
                         for update skip locked);
                 end if;
-
-                delete from quota_holds
-                where (reservation_id, kind, id) in (
-                    select x.reservation_id, x.kind, x.id
-                    from quota_holds x
-                    join unnest(p_kinds, p_ids) as r (kind, id) on x.kind = r.kind and x.id = r.id
-                    where x.expires_at <= v_now
-                    for update of x skip locked);
-
-                select array_agg(s.requests_hour order by s.ord), array_agg(s.tokens_hour order by s.ord),
-                       array_agg(s.tokens_day order by s.ord), array_agg(s.tokens_month order by s.ord),
-                       array_agg(s.cost_day order by s.ord), array_agg(s.cost_month order by s.ord),
-                       array_agg(s.oldest_request_slot order by s.ord), array_agg(s.oldest_token_slot order by s.ord)
-                into requests_hour, tokens_hour, tokens_day, tokens_month, cost_day, cost_month,
-                     oldest_request_slot, oldest_token_slot
-                from quota_sums_v1(p_kinds, p_ids, v_now) s;
-
-                for i in 1 .. v_n loop
-                    v_limit := case
-                        when p_requests_per_hour[i] is not null and requests_hour[i] + 1 > p_requests_per_hour[i] then 0
-                        when p_tokens_per_hour[i] is not null and tokens_hour[i] + p_tokens > p_tokens_per_hour[i] then 1
-                        when p_daily_tokens[i] is not null and tokens_day[i] + p_tokens > p_daily_tokens[i] then 2
-                        when p_monthly_tokens[i] is not null and tokens_month[i] + p_tokens > p_monthly_tokens[i] then 3
-                        when p_daily_nano_usd[i] is not null and cost_day[i] + p_cost_nano_usd > p_daily_nano_usd[i] then 4
-                        when p_monthly_nano_usd[i] is not null and cost_month[i] + p_cost_nano_usd > p_monthly_nano_usd[i] then 5
-                    end;
-                    if v_limit is not null then
-                        granted := false;
-                        denied_ord := i;
-                        denied_limit := v_limit;
-                        if v_limit <= 1 then
-                            select array_agg(x.slot order by x.slot), array_agg(x.requests order by x.slot),
-                                   array_agg(x.tokens order by x.slot)
-                            into denied_slots, denied_slot_requests, denied_slot_tokens
-                            from quota_slots_v1(p_kinds[i], p_ids[i], v_now) x;
-                        end if;
-                        return next;
-                        return;
-                    end if;
-                end loop;
             end if;
 
-            insert into quota_reservations (id, kinds, ids, slot, tokens, cost_nano_usd, expires_at)
-            values (p_id, coalesce(p_kinds, '{}'), coalesce(p_ids, '{}'), v_slot, p_tokens, p_cost_nano_usd, v_expires);
-
-            if v_n > 0 then
-                insert into quota_minutes (kind, id, slot, requests, tokens)
-                select r.kind, r.id, v_slot, 1, 0 from unnest(p_kinds, p_ids) as r (kind, id)
-                order by r.kind, r.id collate "C"
-                on conflict (kind, id, slot) do update set requests = quota_minutes.requests + 1;
-
-                if p_tokens <> 0 or p_cost_nano_usd <> 0 then
-                    insert into quota_holds (reservation_id, kind, id, slot, tokens, cost_nano_usd, expires_at)
-                    select p_id, r.kind, r.id, v_slot, p_tokens, p_cost_nano_usd, v_expires
-                    from unnest(p_kinds, p_ids) as r (kind, id);
-                end if;
-
-                for i in 1 .. v_n loop
-                    requests_hour[i] := requests_hour[i] + 1;
-                    tokens_hour[i] := tokens_hour[i] + p_tokens;
-                    tokens_day[i] := tokens_day[i] + p_tokens;
-                    tokens_month[i] := tokens_month[i] + p_tokens;
-                    cost_day[i] := cost_day[i] + p_cost_nano_usd;
-                    cost_month[i] := cost_month[i] + p_cost_nano_usd;
-                    oldest_request_slot[i] := coalesce(oldest_request_slot[i], v_slot);
-                    if p_tokens > 0 then
-                        oldest_token_slot[i] := coalesce(oldest_token_slot[i], v_slot);
-                    end if;
-                end loop;
+            if v_n = 0 then
+                insert into quota_reservations (id, kinds, ids, slot, tokens, cost_nano_usd, expires_at)
+                values (p_id, '{}', '{}', v_slot, p_tokens, p_cost_nano_usd, v_expires);
+                scope_ord := 0;
+                return next;
+                return;
             end if;
-            return next;
+
+            for v_i in 1 .. v_n loop
+                v_row := v_rows[v_i];
+                scope_ord := v_i;
+                requests_hour := v_row.hour_requests;
+                tokens_hour := v_row.hour_tokens;
+                tokens_day := v_row.day_tokens;
+                tokens_month := v_row.month_tokens;
+                cost_day := v_row.day_cost_nano_usd;
+                cost_month := v_row.month_cost_nano_usd;
+                hour_slots := v_row.slots;
+                hour_slot_requests := v_row.slot_requests;
+                hour_slot_tokens := v_row.slot_tokens;
+                return next;
+            end loop;
         end;
         $$;
 
-        -- Settles a reservation: drops its holds, counts the actual tokens and cost in the slot, day and month the holds
-        -- were counted in (the request stays counted), and appends the usage record, all in one transaction. An unknown
-        -- or already settled reservation changes nothing, and the record is appended all the same. Takes no scope lock:
-        -- readers count in one statement, so they see the holds or the actuals, never neither.
+        -- Settles a reservation: replaces its holds with the actual tokens and cost in the slot, day and month they were
+        -- counted in (a hold an expiry already released is not taken off again; the request stays counted), and appends
+        -- the usage record, in one transaction. An unknown or already settled reservation changes nothing, and the record
+        -- is appended all the same.
         create function quota_settle_v1(
             p_id text, p_tokens bigint, p_cost_nano_usd bigint, p_now timestamptz,
             p_arrived_at timestamptz, p_correlation_id text, p_key_id text, p_team_id text, p_org_id text,
@@ -394,40 +418,48 @@ internal static class PostgresMigrations
         as $$
         #variable_conflict use_column
         declare
-            v_now timestamptz := coalesce(p_now, now());
             v_reservation quota_reservations%rowtype;
             v_settled boolean;
-            v_at timestamp;
+            v_day date;
+            v_month date;
+            v_held_kinds smallint[];
+            v_held_ids text[];
+            v_tokens bigint;
+            v_cost bigint;
+            v_held boolean;
         begin
             delete from quota_reservations where id = p_id returning * into v_reservation;
             v_settled := found;
-            if v_settled then
-                delete from quota_holds where reservation_id = p_id;
-                v_at := to_timestamp(v_reservation.slot * 60) at time zone 'UTC';
-                if p_tokens <> 0 and v_reservation.slot >= floor(extract(epoch from v_now) / 60)::bigint - 60 then
-                    insert into quota_minutes (kind, id, slot, requests, tokens)
-                    select r.kind, r.id, v_reservation.slot, 0, p_tokens
-                    from unnest(v_reservation.kinds, v_reservation.ids) as r (kind, id)
-                    order by r.kind, r.id collate "C"
-                    on conflict (kind, id, slot) do update set tokens = quota_minutes.tokens + excluded.tokens;
-                end if;
-                if p_tokens <> 0 or p_cost_nano_usd <> 0 then
-                    insert into quota_days (kind, id, day, tokens, cost_nano_usd)
-                    select r.kind, r.id, v_at::date, p_tokens, p_cost_nano_usd
-                    from unnest(v_reservation.kinds, v_reservation.ids) as r (kind, id)
-                    order by r.kind, r.id collate "C"
-                    on conflict (kind, id, day) do update
-                    set tokens = quota_days.tokens + excluded.tokens,
-                        cost_nano_usd = quota_days.cost_nano_usd + excluded.cost_nano_usd;
+            if v_settled and cardinality(v_reservation.kinds) > 0 then
+                v_day := (to_timestamp(v_reservation.slot * 60) at time zone 'UTC')::date;
+                v_month := date_trunc('month', v_day)::date;
 
-                    insert into quota_months (kind, id, month, tokens, cost_nano_usd)
-                    select r.kind, r.id, date_trunc('month', v_at)::date, p_tokens, p_cost_nano_usd
-                    from unnest(v_reservation.kinds, v_reservation.ids) as r (kind, id)
-                    order by r.kind, r.id collate "C"
-                    on conflict (kind, id, month) do update
-                    set tokens = quota_months.tokens + excluded.tokens,
-                        cost_nano_usd = quota_months.cost_nano_usd + excluded.cost_nano_usd;
-                end if;
+                -- The scopes that still count the hold (an expiry may have released it from some or all).
+                with held as (delete from quota_holds h where h.reservation_id = p_id returning h.kind, h.id)
+                select array_agg(held.kind), array_agg(held.id) into v_held_kinds, v_held_ids from held;
+
+                -- Scope by scope, in the order the reservation locked them: the actuals, less the hold where it counts.
+                -- A slot that slid out of the hour, a day or month that rolled over, no longer counts: left alone.
+                for i in 1 .. cardinality(v_reservation.kinds) loop
+                    v_held := false;
+                    for j in 1 .. coalesce(cardinality(v_held_kinds), 0) loop
+                        if v_held_kinds[j] = v_reservation.kinds[i] and v_held_ids[j] = v_reservation.ids[i] then
+                            v_held := true;
+                        end if;
+                    end loop;
+                    v_tokens := p_tokens - case when v_held then v_reservation.tokens else 0 end;
+                    v_cost := p_cost_nano_usd - case when v_held then v_reservation.cost_nano_usd else 0 end;
+                    if v_tokens <> 0 or v_cost <> 0 then
+                        update quota_scopes s
+                        set slot_tokens = quota_array_add_v1(s.slot_tokens, array_position(s.slots, v_reservation.slot), v_tokens),
+                            hour_tokens = s.hour_tokens + case when v_reservation.slot = any(s.slots) then v_tokens else 0 end,
+                            day_tokens = s.day_tokens + case when s.day = v_day then v_tokens else 0 end,
+                            day_cost_nano_usd = s.day_cost_nano_usd + case when s.day = v_day then v_cost else 0 end,
+                            month_tokens = s.month_tokens + case when s.month = v_month then v_tokens else 0 end,
+                            month_cost_nano_usd = s.month_cost_nano_usd + case when s.month = v_month then v_cost else 0 end
+                        where s.kind = v_reservation.kinds[i] and s.id = v_reservation.ids[i];
+                    end if;
+                end loop;
             end if;
 
             insert into usage_records (
@@ -438,6 +470,40 @@ internal static class PostgresMigrations
                 p_input_tokens, p_output_tokens, p_cost_usd, p_latency_ms, p_verdict, p_status_code);
             return v_settled;
         end;
+        $$;
+
+        -- What is counted against one scope at p_now: its counters for the current hour, day and month, less the holds
+        -- that expired but no reservation has released yet (in the slot, day and month where they are still counted).
+        create function quota_counts_v1(p_kind smallint, p_id text, p_now timestamptz)
+        returns table (requests_hour bigint, tokens_hour bigint, tokens_day bigint, tokens_month bigint, cost_day bigint, cost_month bigint)
+        language sql stable
+        as $$
+            with t as (
+                select floor(extract(epoch from p_now) / 60)::bigint - 60 as hour_start,
+                       (p_now at time zone 'UTC')::date as today,
+                       date_trunc('month', p_now at time zone 'UTC')::date as this_month
+            ), c as (
+                select t.hour_start, t.today, t.this_month, s.*,
+                       (extract(epoch from t.today::timestamp) / 60)::bigint as day_start,
+                       (extract(epoch from t.this_month::timestamp) / 60)::bigint as month_start
+                from t
+                left join quota_scopes s on s.kind = p_kind and s.id = p_id
+            ), e as (
+                select coalesce(sum(h.tokens) filter (where h.slot >= c.hour_start and h.slot = any(c.slots)), 0) as tokens_hour,
+                       coalesce(sum(h.tokens) filter (where h.slot >= c.day_start), 0) as tokens_day,
+                       coalesce(sum(h.cost_nano_usd) filter (where h.slot >= c.day_start), 0) as cost_day,
+                       coalesce(sum(h.tokens) filter (where h.slot >= c.month_start), 0) as tokens_month,
+                       coalesce(sum(h.cost_nano_usd) filter (where h.slot >= c.month_start), 0) as cost_month
+                from c
+                left join quota_holds h on h.kind = p_kind and h.id = p_id and h.expires_at <= p_now
+            )
+            select coalesce((select sum(u.requests) from unnest(c.slots, c.slot_requests) as u (slot, requests) where u.slot >= c.hour_start), 0)::bigint,
+                   (coalesce((select sum(u.tokens) from unnest(c.slots, c.slot_tokens) as u (slot, tokens) where u.slot >= c.hour_start), 0) - e.tokens_hour)::bigint,
+                   case when c.day = c.today then c.day_tokens - e.tokens_day else 0 end::bigint,
+                   case when c.month = c.this_month then c.month_tokens - e.tokens_month else 0 end::bigint,
+                   case when c.day = c.today then c.day_cost_nano_usd - e.cost_day else 0 end::bigint,
+                   case when c.month = c.this_month then c.month_cost_nano_usd - e.cost_month else 0 end::bigint
+            from c, e
         $$;
         """;
 
@@ -489,5 +555,78 @@ internal static class PostgresMigrations
             expires_at timestamptz not null
         );
         create index audit_content_expires_at on audit_content (expires_at);
+        """;
+
+    // Idempotency records (issue 6). state: 0 in progress (owner, lease_until), 1 completed (status_code, headers, body),
+    // 2 uncertain. expires_at ends the record's retention; the key is free after it.
+    private const string V3 = """
+        create table idempotency_records (
+            key_id text not null,
+            idempotency_key text not null,
+            fingerprint bytea not null,
+            state smallint not null,
+            owner text,
+            created_at timestamptz not null,
+            lease_until timestamptz not null,
+            expires_at timestamptz not null,
+            status_code integer,
+            headers text,
+            body bytea,
+            primary key (key_id, idempotency_key)
+        );
+        create index idempotency_records_expires_at on idempotency_records (expires_at);
+
+        -- Claims a key, or reports what holds it, in one statement. A free key (no row, or a row past its retention) is
+        -- taken by the insert; otherwise the conflicting row stays locked by it, so racing claims queue on the row and each
+        -- sees the state the one before left. An in-progress row whose lease ran out (its instance died) turns uncertain.
+        -- status: 0 claimed, 1 in progress, 2 completed (with status_code, headers, body), 3 uncertain, 4 fingerprint mismatch.
+        create function idempotency_claim_v1(
+            p_key_id text, p_key text, p_fingerprint bytea, p_owner text,
+            p_lease_microseconds bigint, p_retention_microseconds bigint, p_now timestamptz)
+        returns table (status smallint, status_code integer, headers text, body bytea)
+        language plpgsql
+        set plan_cache_mode = force_generic_plan
+        as $$
+        #variable_conflict use_column
+        declare
+            v_now timestamptz := coalesce(p_now, now());
+            v_row idempotency_records%rowtype;
+            v_claimed boolean;
+        begin
+            insert into idempotency_records as r (
+                key_id, idempotency_key, fingerprint, state, owner, created_at, lease_until, expires_at)
+            values (
+                p_key_id, p_key, p_fingerprint, 0, p_owner, v_now,
+                v_now + p_lease_microseconds * interval '1 microsecond',
+                v_now + p_retention_microseconds * interval '1 microsecond')
+            on conflict (key_id, idempotency_key) do update
+            set fingerprint = excluded.fingerprint, state = 0, owner = excluded.owner, created_at = excluded.created_at,
+                lease_until = excluded.lease_until, expires_at = excluded.expires_at,
+                status_code = null, headers = null, body = null
+            where r.expires_at <= v_now
+            returning true into v_claimed;
+            if v_claimed then
+                return query select 0::smallint, null::integer, null::text, null::bytea;
+                return;
+            end if;
+
+            select * into v_row from idempotency_records x
+            where x.key_id = p_key_id and x.idempotency_key = p_key;
+            if v_row.fingerprint <> p_fingerprint then
+                return query select 4::smallint, null::integer, null::text, null::bytea;
+            elsif v_row.state = 1 then
+                return query select 2::smallint, v_row.status_code, v_row.headers, v_row.body;
+            elsif v_row.state = 0 and v_row.lease_until > v_now then
+                return query select 1::smallint, null::integer, null::text, null::bytea;
+            else
+                if v_row.state = 0 then
+                    update idempotency_records x
+                    set state = 2, owner = null, expires_at = v_now + p_retention_microseconds * interval '1 microsecond'
+                    where x.key_id = p_key_id and x.idempotency_key = p_key;
+                end if;
+                return query select 3::smallint, null::integer, null::text, null::bytea;
+            end if;
+        end;
+        $$;
         """;
 }

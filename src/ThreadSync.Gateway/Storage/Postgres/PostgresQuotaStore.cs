@@ -12,15 +12,14 @@ namespace ThreadSync.Gateway.Storage.Postgres;
 internal sealed class PostgresQuotaStore : IQuotaStore
 {
     private const string ReserveSql =
-        "select granted, denied_ord, denied_limit, now_at, requests_hour, tokens_hour, tokens_day, tokens_month, cost_day, cost_month, "
-        + "oldest_request_slot, oldest_token_slot, denied_slots, denied_slot_requests, denied_slot_tokens "
+        "select scope_ord, granted, denied_ord, denied_limit, now_at, requests_hour, tokens_hour, hour_slots, hour_slot_requests, hour_slot_tokens "
         + "from quota_reserve_v1($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
 
     private const string SettleSql =
         "select quota_settle_v1($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)";
 
     private const string CountsSql =
-        "select requests_hour, tokens_hour, tokens_day, tokens_month, cost_day, cost_month from quota_sums_v1($1, $2, coalesce($3, now()))";
+        "select requests_hour, tokens_hour, tokens_day, tokens_month, cost_day, cost_month from quota_counts_v1($1, $2, coalesce($3, now()))";
 
     private readonly PostgresDatabase _database;
 
@@ -41,7 +40,7 @@ internal sealed class PostgresQuotaStore : IQuotaStore
         ArgumentOutOfRangeException.ThrowIfNegative(reservation.CostNanoUsd);
         ArgumentOutOfRangeException.ThrowIfLessThan(reservation.HoldFor, TimeSpan.Zero);
 
-        var scopes = InLockOrder(reservation.Scopes);
+        var scopes = InCheckOrder(reservation.Scopes);
         var n = scopes.Count;
         var kinds = new short[n];
         var ids = new string[n];
@@ -80,40 +79,59 @@ internal sealed class PostgresQuotaStore : IQuotaStore
         command.Parameters.Add(Bigint(reservation.HoldFor.Ticks / TimeSpan.TicksPerMicrosecond));
         command.Parameters.Add(_database.NowParameter());
 
-        NpgsqlDataReader reader;
         try
         {
-            reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await ReadDecisionAsync(command, reservation, scopes, cancellationToken).ConfigureAwait(false);
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.TableName == "quota_reservations")
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "quota_reservations_pkey")
         {
             throw new InvalidOperationException($"A reservation with id '{reservation.Id}' is already outstanding.", e);
         }
+    }
 
+    private static async Task<QuotaDecision> ReadDecisionAsync(NpgsqlCommand command, QuotaReservation reservation, List<QuotaScope> scopes, CancellationToken cancellationToken)
+    {
+        var n = scopes.Count;
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
-            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            var granted = reader.GetBoolean(0);
-            var now = reader.GetFieldValue<DateTimeOffset>(3);
-            // Counts per scope, in lock order (after this reservation when granted); null arrays when there is no scope.
-            var requestsHour = n == 0 ? [] : reader.GetFieldValue<long[]>(4);
-            var tokensHour = n == 0 ? [] : reader.GetFieldValue<long[]>(5);
-            var requests = n == 0 ? null : Rate(scopes, static l => l.RequestsPerHour, requestsHour, reader.GetFieldValue<long?[]>(10), now);
-            var tokens = n == 0 ? null : Rate(scopes, static l => l.TokensPerHour, tokensHour, reader.GetFieldValue<long?[]>(11), now);
+            // One row per scope, in lock order, with its counts and minute slots (after this reservation when granted).
+            var hour = new ScopeHour[n];
+            bool granted = false;
+            int denied = 0;
+            var limit = QuotaLimitKind.RequestsPerHour;
+            DateTimeOffset now = default;
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                granted = reader.GetBoolean(1);
+                denied = granted ? 0 : reader.GetInt32(2);
+                limit = granted ? default : (QuotaLimitKind)reader.GetInt32(3);
+                now = reader.GetFieldValue<DateTimeOffset>(4);
+                var ordinal = reader.GetInt32(0);
+                if (ordinal > 0)
+                {
+                    hour[ordinal - 1] = new ScopeHour(
+                        reader.GetInt64(5),
+                        reader.GetInt64(6),
+                        reader.GetFieldValue<long[]>(7),
+                        reader.GetFieldValue<long[]>(8),
+                        reader.GetFieldValue<long[]>(9));
+                }
+            }
+
+            var requests = Rate(scopes, hour, static l => l.RequestsPerHour, static h => h.Requests, static h => h.SlotRequests, now);
+            var tokens = Rate(scopes, hour, static l => l.TokensPerHour, static h => h.Tokens, static h => h.SlotTokens, now);
             if (granted)
             {
                 return new QuotaDecision { Granted = true, Requests = requests, Tokens = tokens };
             }
 
-            var denied = reader.GetInt32(1) - 1;
-            var limit = (QuotaLimitKind)reader.GetInt32(2);
-            var scope = scopes[denied];
+            var scope = scopes[denied - 1];
+            var counted = hour[denied - 1];
             var retryAfter = limit switch
             {
-                QuotaLimitKind.RequestsPerHour => SlideOut(
-                    requestsHour[denied], 1, scope.Limits.RequestsPerHour!.Value, Slots(reader, 12), Slots(reader, 13), now),
-                QuotaLimitKind.TokensPerHour => SlideOut(
-                    tokensHour[denied], reservation.Tokens, scope.Limits.TokensPerHour!.Value, Slots(reader, 12), Slots(reader, 14), now),
+                QuotaLimitKind.RequestsPerHour => SlideOut(counted.Requests, 1, scope.Limits.RequestsPerHour!.Value, counted.Slots, counted.SlotRequests, now),
+                QuotaLimitKind.TokensPerHour => SlideOut(counted.Tokens, reservation.Tokens, scope.Limits.TokensPerHour!.Value, counted.Slots, counted.SlotTokens, now),
                 QuotaLimitKind.DailyTokens or QuotaLimitKind.DailyUsd => NextUtcDay(now) - now,
                 _ => NextUtcMonth(now) - now,
             };
@@ -151,18 +169,22 @@ internal sealed class PostgresQuotaStore : IQuotaStore
         ArgumentNullException.ThrowIfNull(id);
         await _database.EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
         await using var command = _database.DataSource.CreateCommand(CountsSql);
-        command.Parameters.Add(new NpgsqlParameter<short[]> { TypedValue = [(short)kind] });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [id] });
+        command.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)kind });
+        command.Parameters.Add(Text(id));
         command.Parameters.Add(_database.NowParameter());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         return new QuotaCounts(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5));
     }
 
-    /// <summary>Sorts scopes into the lock order (keys, teams, orgs; then by id, ordinal), merging a scope named twice into its stricter limits.</summary>
+    /// <summary>
+    /// Sorts scopes into the order limits are checked in (keys, teams, orgs; then by id, ordinal), merging a scope named
+    /// twice into its stricter limits. The database locks them in its own fixed order (<c>ORDER BY kind, id COLLATE "C"</c>),
+    /// the same for ids made of ASCII letters, digits, <c>_</c> and <c>-</c>.
+    /// </summary>
     /// <param name="scopes">The reservation's scopes.</param>
-    /// <returns>The scopes in lock order, each once.</returns>
-    internal static List<QuotaScope> InLockOrder(IReadOnlyList<QuotaScope> scopes)
+    /// <returns>The scopes in check order, each once.</returns>
+    internal static List<QuotaScope> InCheckOrder(IReadOnlyList<QuotaScope> scopes)
     {
         var sorted = new List<QuotaScope>(scopes.Count);
         foreach (var scope in scopes.OrderBy(s => s.Kind).ThenBy(s => s.Id, StringComparer.Ordinal))
@@ -213,7 +235,8 @@ internal sealed class PostgresQuotaStore : IQuotaStore
     /// <returns>The instant.</returns>
     internal static DateTimeOffset SlotEnd(long slot) => DateTimeOffset.FromUnixTimeSeconds((slot + 61) * 60);
 
-    private static QuotaRate? Rate(List<QuotaScope> scopes, Func<QuotaLimits, long?> limitOf, long[] counted, long?[] oldest, DateTimeOffset now)
+    private static QuotaRate? Rate(
+        List<QuotaScope> scopes, ScopeHour[] hour, Func<QuotaLimits, long?> limitOf, Func<ScopeHour, long> countedOf, Func<ScopeHour, long[]> slotAmountsOf, DateTimeOffset now)
     {
         QuotaRate? tightest = null;
         for (var i = 0; i < scopes.Count; i++)
@@ -223,18 +246,27 @@ internal sealed class PostgresQuotaStore : IQuotaStore
                 continue;
             }
 
-            var remaining = Math.Max(0, limit - counted[i]);
+            var remaining = Math.Max(0, limit - countedOf(hour[i]));
             if (tightest is null || remaining < tightest.Remaining)
             {
-                var reset = oldest[i] is { } slot ? Max(SlotEnd(slot) - now, TimeSpan.Zero) : TimeSpan.Zero;
+                // Until the oldest slot that counts anything slides out.
+                var reset = TimeSpan.Zero;
+                var amounts = slotAmountsOf(hour[i]);
+                for (var j = 0; j < amounts.Length; j++)
+                {
+                    if (amounts[j] > 0)
+                    {
+                        reset = Max(SlotEnd(hour[i].Slots[j]) - now, TimeSpan.Zero);
+                        break;
+                    }
+                }
+
                 tightest = new QuotaRate(limit, remaining, reset);
             }
         }
 
         return tightest;
     }
-
-    private static long[] Slots(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? [] : reader.GetFieldValue<long[]>(ordinal);
 
     private static long? NanoUsdLimit(decimal? usd) => usd switch
     {

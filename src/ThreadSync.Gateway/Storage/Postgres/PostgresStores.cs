@@ -1,3 +1,5 @@
+using Npgsql;
+
 namespace ThreadSync.Gateway.Storage.Postgres;
 
 /// <summary>
@@ -6,24 +8,41 @@ namespace ThreadSync.Gateway.Storage.Postgres;
 /// </summary>
 public static class PostgresStores
 {
-    /// <summary>Creates the stores of one PostgreSQL database. The schema is created or upgraded on first use (or by <see cref="GatewayStores.Migrator"/>).</summary>
+    /// <summary>Creates the stores of one PostgreSQL database, over a connection pool of their own.</summary>
     /// <param name="connectionString">An Npgsql connection string (<c>Host=…;Database=…;Username=…;Password=…</c>).</param>
     /// <param name="timeProvider">
     /// The clock: pass <see cref="TimeProvider.System"/> to use the database server's clock (<c>now()</c>), the same for
     /// every instance; any other provider (a test's fake clock) is passed to each statement instead.
     /// </param>
-    /// <returns>The stores, sharing one connection pool.</returns>
+    /// <returns>
+    /// The stores. The schema is created or upgraded on first use, or by <see cref="GatewayStores.Migrator"/>; the
+    /// migrator is also <see cref="IDisposable"/> and <see cref="IAsyncDisposable"/>, and closes the pool.
+    /// </returns>
+    /// <exception cref="ArgumentException"><paramref name="connectionString"/> is empty or invalid.</exception>
     public static GatewayStores Create(string connectionString, TimeProvider timeProvider)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        var database = new PostgresDatabase(PostgresDatabase.CreateDataSource(connectionString), timeProvider);
-        return new GatewayStores(
-            new PostgresGovernanceStore(database),
-            new PostgresQuotaStore(database),
-            new PostgresUsageLedger(database),
-            new PostgresAdminAuditLog(database),
-            database,
-            new PostgresAuditChain(database));
+        return Create(new PostgresDatabase(PostgresDatabase.CreateDataSource(connectionString), timeProvider, ownsDataSource: true));
     }
+
+    /// <summary>
+    /// Creates the stores over a data source the caller built and owns (for a password provider, say). It needs arrays
+    /// enabled, which <see cref="NpgsqlDataSourceBuilder"/> has and <see cref="NpgsqlSlimDataSourceBuilder"/> gets from
+    /// <see cref="NpgsqlSlimDataSourceBuilder.EnableArrays"/>.
+    /// </summary>
+    /// <param name="dataSource">The data source; disposing the migrator leaves it open.</param>
+    /// <param name="timeProvider">The clock, as for <see cref="Create(string, TimeProvider)"/>.</param>
+    /// <returns>The stores.</returns>
+    public static GatewayStores Create(NpgsqlDataSource dataSource, TimeProvider timeProvider) =>
+        Create(new PostgresDatabase(dataSource, timeProvider, ownsDataSource: false));
+
+    private static GatewayStores Create(PostgresDatabase database) => new(
+        new PostgresGovernanceStore(database),
+        new PostgresQuotaStore(database),
+        new PostgresUsageLedger(database),
+        new PostgresAdminAuditLog(database),
+        database,
+        new PostgresAuditChain(database),
+        new PostgresIdempotencyStore(database));
 }

@@ -171,5 +171,25 @@ internal static class SqliteSchema
         );
         CREATE INDEX audit_content_expires ON audit_content (expires_at);
         """,
+
+        // 3: idempotency records (issue 6). state: 0 in progress (owner, lease_until), 1 completed (status_code, headers,
+        // body), 2 uncertain. expires_at ends the record's retention; the key is free after it.
+        """
+        CREATE TABLE idempotency (
+            key_id TEXT NOT NULL,
+            idempotency_key TEXT NOT NULL,
+            fingerprint BLOB NOT NULL,
+            state INTEGER NOT NULL,
+            owner TEXT NULL,
+            created_at INTEGER NOT NULL,
+            lease_until INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            status_code INTEGER NULL,
+            headers TEXT NULL,
+            body BLOB NULL,
+            PRIMARY KEY (key_id, idempotency_key)
+        );
+        CREATE INDEX idempotency_expires_at ON idempotency (expires_at);
+        """,
     ];
 }

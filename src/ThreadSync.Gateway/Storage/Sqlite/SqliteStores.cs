@@ -12,6 +12,6 @@ public static class SqliteStores
     public static GatewayStores Create(string connectionString, TimeProvider timeProvider)
     {
         var db = new SqliteDatabase(connectionString, timeProvider);
-        return new GatewayStores(new SqliteGovernanceStore(db), new SqliteQuotaStore(db), new SqliteUsageLedger(db), new SqliteAdminAuditLog(db), db, new SqliteAuditChain(db));
+        return new GatewayStores(new SqliteGovernanceStore(db), new SqliteQuotaStore(db), new SqliteUsageLedger(db), new SqliteAdminAuditLog(db), db, new SqliteAuditChain(db), new SqliteIdempotencyStore(db));
     }
 }

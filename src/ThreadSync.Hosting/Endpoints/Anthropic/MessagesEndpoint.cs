@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ThreadSync.Gateway;
 using ThreadSync.Hosting.Http;
+using ThreadSync.Hosting.Idempotency;
 using ThreadSync.Hosting.Streaming;
 
 namespace ThreadSync.Hosting.Endpoints.Anthropic;
@@ -30,14 +31,18 @@ internal sealed class MessagesEndpoint(
         var request = http.Request;
         var correlationId = CorrelationId.Get(http);
         http.Response.Headers[AnthropicErrors.RequestIdHeader] = correlationId;
-        var (caller, parsed) = await RequestGuards.ReadRequestAsync(
+        if (await RequestGuards.ReadRequestAsync(
             request,
             authenticator,
             httpOptions.Value.MaxRequestBodyBytes,
             request.Headers["anthropic-beta"].ToString(),
-            static (body, beta) => AnthropicRequestParser.Parse(body, beta));
+            static (body, beta) => AnthropicRequestParser.Parse(body, beta)) is not (var caller, var parsed))
+        {
+            return;
+        }
 
         var context = new GatewayRequestContext(caller, correlationId) { Endpoint = Path };
+        IdempotentExchange.Attach(http, context);
         parsed.Options.WithGatewayContext(context);
         InferenceAudit.Attach(http, context);
         var aborted = http.RequestAborted;

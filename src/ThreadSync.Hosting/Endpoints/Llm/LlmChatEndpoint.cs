@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ThreadSync.Gateway;
 using ThreadSync.Hosting.Http;
+using ThreadSync.Hosting.Idempotency;
 using ThreadSync.Hosting.Streaming;
 
 namespace ThreadSync.Hosting.Endpoints.Llm;
@@ -30,8 +31,11 @@ internal sealed class LlmChatEndpoint(
     {
         var request = http.Request;
         var correlationId = CorrelationId.Get(http);
-        var (caller, parsed) = await RequestGuards.ReadRequestAsync(
-            request, authenticator, httpOptions.Value.MaxRequestBodyBytes, 0, static (body, _) => LlmChatRequestParser.Parse(body));
+        if (await RequestGuards.ReadRequestAsync(
+            request, authenticator, httpOptions.Value.MaxRequestBodyBytes, 0, static (body, _) => LlmChatRequestParser.Parse(body)) is not (var caller, var parsed))
+        {
+            return;
+        }
 
         var context = new GatewayRequestContext(caller, correlationId)
         {
@@ -39,6 +43,7 @@ internal sealed class LlmChatEndpoint(
             AutoRoute = parsed.AutoRoute,
             ConversationId = parsed.ConversationId,
         };
+        IdempotentExchange.Attach(http, context);
         parsed.Options.WithGatewayContext(context);
         InferenceAudit.Attach(http, context);
         var aborted = http.RequestAborted;

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ThreadSync.Gateway;
 using ThreadSync.Hosting.Http;
+using ThreadSync.Hosting.Idempotency;
 using ThreadSync.Hosting.Streaming;
 
 namespace ThreadSync.Hosting.Endpoints.OpenAI;
@@ -25,10 +26,14 @@ internal sealed class ChatCompletionsEndpoint(
     {
         var request = http.Request;
         var correlationId = CorrelationId.Get(http);
-        var (caller, parsed) = await RequestGuards.ReadRequestAsync(
-            request, authenticator, httpOptions.Value.MaxRequestBodyBytes, 0, static (body, _) => OpenAIChatRequestParser.Parse(body));
+        if (await RequestGuards.ReadRequestAsync(
+            request, authenticator, httpOptions.Value.MaxRequestBodyBytes, 0, static (body, _) => OpenAIChatRequestParser.Parse(body)) is not (var caller, var parsed))
+        {
+            return;
+        }
 
         var context = new GatewayRequestContext(caller, correlationId) { AutoRoute = parsed.AutoRoute, Endpoint = Path };
+        IdempotentExchange.Attach(http, context);
         parsed.Options.WithGatewayContext(context);
         InferenceAudit.Attach(http, context);
         var created = timeProvider.GetUtcNow().ToUnixTimeSeconds();
