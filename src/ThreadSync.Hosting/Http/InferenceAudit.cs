@@ -16,6 +16,9 @@ namespace ThreadSync.Hosting.Http;
 /// </summary>
 internal sealed class InferenceAudit(string correlationId, string endpoint, DateTimeOffset arrivedAt, long startTimestamp)
 {
+    /// <summary>The verdict of a request answered with a stored response (<c>Idempotent-Replayed: true</c>): not run, not billed.</summary>
+    public const string Replayed = "replayed";
+
     private bool _ending;
 
     /// <summary>Gets the authenticated caller, once the key was checked.</summary>

@@ -75,6 +75,25 @@ public sealed class AuditHttpTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task IdempotentReplay_IsRecordedAsReplayed_WithTheBytesReplayed_AndNothingBilled()
+    {
+        var secret = await _server.CreateKeyAsync("acme");
+        var body = Body("gpt-4o");
+
+        var (first, firstBody) = await SendAsync("/v1/chat/completions", body, secret, idempotencyKey: "order-42");
+        var (replay, replayBody) = await SendAsync("/v1/chat/completions", body, secret, idempotencyKey: "order-42");
+
+        Assert.Equal("true", TestHttp.Header(replay, "Idempotent-Replayed"));
+        Assert.Equal(firstBody, replayBody);
+        var original = await RecordOfAsync(first);
+        var replayed = await RecordOfAsync(replay);
+        Assert.Equal((UsageVerdicts.Ok, 200), (original.Verdict, original.StatusCode));
+        Assert.Equal(("replayed", 200, original.KeyId), (replayed.Verdict, replayed.StatusCode, replayed.KeyId));
+        Assert.Equal((0L, 0L, 0m), (replayed.InputTokens, replayed.OutputTokens, replayed.CostUsd));
+        Assert.Equal((original.PromptSha256, original.ResponseSha256), (replayed.PromptSha256, replayed.ResponseSha256));
+    }
+
+    [Fact]
     public async Task RefusedAndFailedRequests_AreRecorded_WithTheVerdictTheUsageLedgerHas()
     {
         var limited = await _server.CreateKeyAsync("acme", keyLimits: new QuotaLimits { RequestsPerHour = 1 });
@@ -276,11 +295,16 @@ public sealed class AuditHttpTests : IAsyncLifetime
 
     private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
-    private async Task<(HttpResponseMessage Response, byte[] Body)> SendAsync(string path, byte[] body, string secret, string contentType = "application/json")
+    private async Task<(HttpResponseMessage Response, byte[] Body)> SendAsync(string path, byte[] body, string secret, string contentType = "application/json", string? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_server.BaseUrl, path)) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
         var response = await _server.Http.SendAsync(request, Ct);
         return (response, await response.Content.ReadAsByteArrayAsync(Ct));
     }
