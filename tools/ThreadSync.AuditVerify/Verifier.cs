@@ -67,7 +67,7 @@ public static class Verifier
             result = source switch
             {
                 "--sqlite" => await VerifyStoreAsync(OpenSqlite(target), cancellationToken),
-                "--postgres" => await VerifyStoreAsync(PostgresStores.Create(target, TimeProvider.System), cancellationToken),
+                "--postgres" => await VerifyStoreAsync(PostgresStores.OpenExisting(target, TimeProvider.System), cancellationToken),
                 _ => await VerifyJsonLinesAsync(target, cancellationToken),
             };
         }
@@ -124,23 +124,16 @@ public static class Verifier
             throw new IOException($"No SQLite database at '{path}'.");
         }
 
-        // ReadWrite never creates a file; the stores only check that the schema is current.
+        // ReadWrite never creates a file (WAL readers need the shared-memory file); the schema is never migrated.
         var connection = new SqliteConnectionStringBuilder { DataSource = Path.GetFullPath(path), Mode = SqliteOpenMode.ReadWrite };
-        return SqliteStores.Create(connection.ToString(), TimeProvider.System);
+        return SqliteStores.OpenExisting(connection.ToString(), TimeProvider.System);
     }
 
     private static async Task<AuditVerification> VerifyStoreAsync(GatewayStores stores, CancellationToken cancellationToken)
     {
-        try
+        await using (stores)
         {
             return await stores.Audit.VerifyAsync(cancellationToken);
-        }
-        finally
-        {
-            if (stores.Migrator is IAsyncDisposable disposable)
-            {
-                await disposable.DisposeAsync();
-            }
         }
     }
 
@@ -181,8 +174,8 @@ public static class Verifier
             return false;
         }
 
-        var stores = source == "--sqlite" ? OpenSqlite(target) : PostgresStores.Create(target, TimeProvider.System);
-        try
+        var stores = source == "--sqlite" ? OpenSqlite(target) : PostgresStores.OpenExisting(target, TimeProvider.System);
+        await using (stores)
         {
             await foreach (var record in stores.Audit.ReadAsync(expected.Sequence, expected.Sequence, cancellationToken: cancellationToken))
             {
@@ -190,13 +183,6 @@ public static class Verifier
             }
 
             return false;
-        }
-        finally
-        {
-            if (stores.Migrator is IAsyncDisposable disposable)
-            {
-                await disposable.DisposeAsync();
-            }
         }
     }
 }

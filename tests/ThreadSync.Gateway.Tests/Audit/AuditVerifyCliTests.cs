@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 using ThreadSync.Gateway.Audit;
 using ThreadSync.Gateway.Storage;
 using ThreadSync.Gateway.Storage.Postgres;
@@ -54,18 +55,56 @@ public sealed class AuditVerifyCliTests : IDisposable
     }
 
     [Fact]
-    public async Task Postgres_ValidChain_ExitsZero()
+    public async Task Postgres_ValidChain_ExitsZero_ForAReadOnlyRole()
     {
-        await using var database = await PostgresTestServer.CreateDatabaseAsync();
-        AuditHead head;
-        await using (var stores = PostgresStores.Create(database.ConnectionString, TimeProvider.System))
+        var database = await PostgresTestServer.CreateDatabaseAsync();
+        var role = "auditor_" + Guid.NewGuid().ToString("N")[..12];
+        try
         {
-            head = await AppendAsync(stores, 3);
+            AuditHead head;
+            await using (var stores = PostgresStores.Create(database.ConnectionString, TimeProvider.System))
+            {
+                head = await AppendAsync(stores, 3);
+            }
+
+            // An auditor may read, nothing more: the verifier must not need to create or migrate anything.
+            await ExecuteAsync(database.ConnectionString, $"create role {role} login; grant select on all tables in schema public to {role}");
+            var auditor = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Username = role }.ConnectionString;
+
+            var result = await RunAsync("--postgres", auditor);
+
+            Assert.Equal((0, $"valid: 4 records, head 3 {head.Hash}"), (result.ExitCode, result.Output.Trim()));
+        }
+        finally
+        {
+            await database.DisposeAsync();
+            await ExecuteAsync(await PostgresTestServer.ConnectionStringAsync(), $"drop role if exists {role}");
+        }
+    }
+
+    [Fact]
+    public async Task Sqlite_WithoutAnAuditChain_ExitsTwo_AndIsNotMigrated()
+    {
+        var path = Path.Combine(_folder, "other.db");
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE unrelated (x INTEGER)";
+            command.ExecuteNonQuery();
         }
 
-        var result = await RunAsync("--postgres", database.ConnectionString);
+        var result = await RunAsync("--sqlite", path);
 
-        Assert.Equal((0, $"valid: 4 records, head 3 {head.Hash}"), (result.ExitCode, result.Output.Trim()));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("audit_head", result.Output, StringComparison.Ordinal);
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE name = 'schema_version'";
+            Assert.Equal(0L, (long)command.ExecuteScalar()!);
+        }
     }
 
     [Fact]
@@ -118,6 +157,14 @@ public sealed class AuditVerifyCliTests : IDisposable
         }
 
         return head;
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(Ct);
     }
 
     private static async Task<(int ExitCode, string Output)> RunAsync(params string[] args)

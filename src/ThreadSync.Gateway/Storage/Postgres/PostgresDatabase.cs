@@ -30,6 +30,9 @@ internal sealed class PostgresDatabase : IGatewayStoreMigrator, IAsyncDisposable
         _ownsDataSource = ownsDataSource;
     }
 
+    /// <summary>Trusts the schema as it is: the stores never create or migrate it (tools reading an existing database, with read-only rights).</summary>
+    public void SkipMigration() => _migrated = true;
+
     /// <summary>Gets the connection pool.</summary>
     public NpgsqlDataSource DataSource { get; }
 

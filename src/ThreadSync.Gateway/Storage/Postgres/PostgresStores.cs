@@ -27,6 +27,24 @@ public static class PostgresStores
     }
 
     /// <summary>
+    /// Opens the stores of an existing database without ever creating or migrating its schema: for tools that only read
+    /// it, such as an auditor verifying the audit chain with a read-only role. A schema without the tables a store needs
+    /// fails on first use.
+    /// </summary>
+    /// <param name="connectionString">An Npgsql connection string.</param>
+    /// <param name="timeProvider">The clock, as for <see cref="Create(string, TimeProvider)"/>.</param>
+    /// <returns>The stores; dispose them to close the pool.</returns>
+    /// <exception cref="ArgumentException"><paramref name="connectionString"/> is empty or invalid.</exception>
+    public static GatewayStores OpenExisting(string connectionString, TimeProvider timeProvider)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        var database = new PostgresDatabase(PostgresDatabase.CreateDataSource(connectionString), timeProvider, ownsDataSource: true);
+        database.SkipMigration();
+        return Create(database);
+    }
+
+    /// <summary>
     /// Creates the stores over a data source the caller built and owns (for a password provider, say). It needs arrays
     /// enabled, which <see cref="NpgsqlDataSourceBuilder"/> has and <see cref="NpgsqlSlimDataSourceBuilder"/> gets from
     /// <see cref="NpgsqlSlimDataSourceBuilder.EnableArrays"/>.

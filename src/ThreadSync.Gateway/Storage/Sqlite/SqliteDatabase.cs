@@ -52,6 +52,9 @@ internal sealed class SqliteDatabase : IGatewayStoreMigrator, IAsyncDisposable, 
         _connectionString = builder.ToString();
     }
 
+    /// <summary>Trusts the schema as it is: the stores never create or migrate it (tools reading an existing database).</summary>
+    public void SkipMigration() => _migrated = true;
+
     /// <summary>Gets the clock the stores count time by.</summary>
     public TimeProvider TimeProvider { get; }
 

@@ -9,9 +9,28 @@ public static class SqliteStores
     /// <returns>The stores, over one shared connection manager. The schema is migrated on first use, or by <see cref="GatewayStores.Migrator"/>; the migrator is also <see cref="IDisposable"/> and closes the connections.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="connectionString"/> or <paramref name="timeProvider"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="connectionString"/> is empty or invalid.</exception>
-    public static GatewayStores Create(string connectionString, TimeProvider timeProvider)
+    public static GatewayStores Create(string connectionString, TimeProvider timeProvider) =>
+        Create(new SqliteDatabase(connectionString, timeProvider));
+
+    /// <summary>
+    /// Opens the stores of an existing database without ever creating or migrating its schema: for tools that read it,
+    /// such as an auditor verifying the audit chain. A file that is missing is not created when the connection string
+    /// says <c>Mode=ReadWrite</c> or <c>Mode=ReadOnly</c>; a schema without the tables a store needs fails on first use.
+    /// </summary>
+    /// <param name="connectionString">A <c>Microsoft.Data.Sqlite</c> connection string.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <returns>The stores; dispose them to close the connections.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="connectionString"/> or <paramref name="timeProvider"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="connectionString"/> is empty or invalid.</exception>
+    public static GatewayStores OpenExisting(string connectionString, TimeProvider timeProvider)
     {
         var db = new SqliteDatabase(connectionString, timeProvider);
+        db.SkipMigration();
+        return Create(db);
+    }
+
+    private static GatewayStores Create(SqliteDatabase db)
+    {
         return new GatewayStores(new SqliteGovernanceStore(db), new SqliteQuotaStore(db), new SqliteUsageLedger(db), new SqliteAdminAuditLog(db), db, new SqliteAuditChain(db), new SqliteIdempotencyStore(db));
     }
 }
