@@ -9,7 +9,7 @@ namespace ThreadSync.Hosting.Tests.Governance;
 
 /// <summary>
 /// Two reference servers sharing one PostgreSQL database hold every limit and budget exactly under concurrent load,
-/// and see each other's revocations at once.
+/// see each other's revocations at once, and extend one audit chain.
 /// </summary>
 public sealed class ScaleOutTests
 {
@@ -56,6 +56,33 @@ public sealed class ScaleOutTests
         Assert.Equal(output, ledger.Sum(r => r.OutputTokens));
         var spent = ledger.Sum(r => r.CostUsd);
         Assert.True(spent > 0 && spent <= budget, $"spent {spent} of {budget}");
+    }
+
+    [Fact]
+    public async Task TwoInstances_UnderConcurrentLoad_ExtendOneAuditChain_WithEveryRequestInIt()
+    {
+        await using var database = await PostgresTestServer.CreateDatabaseAsync();
+        await using var a = await StartAsync(database);
+        await using var b = await StartAsync(database);
+        var secret = await a.CreateKeyAsync("acme", keyLimits: new QuotaLimits { RequestsPerHour = 60 });
+
+        var responses = await GovernedServer.RaceAsync(100, i => (i % 2 == 0 ? a : b).ChatAsync(secret, stream: i % 4 < 2));
+
+        var chain = new List<Gateway.Audit.AuditRecord>();
+        await foreach (var record in b.Stores.Audit.ReadAsync(cancellationToken: TestContext.Current.CancellationToken))
+        {
+            chain.Add(record);
+        }
+
+        Assert.Equal(Enumerable.Range(0, 101).Select(i => (long)i), chain.Select(r => r.Sequence));
+        Assert.Equal(
+            responses.Select(r => r.Headers.GetValues("x-request-id").Single()).Order(),
+            chain.Skip(1).Select(r => r.CorrelationId!).Order());
+        Assert.Equal(60, chain.Count(r => r.Verdict == UsageVerdicts.Ok));
+        Assert.Equal(40, chain.Count(r => r.Verdict == UsageVerdicts.RateLimited));
+        var verification = await a.Stores.Audit.VerifyAsync(TestContext.Current.CancellationToken);
+        Assert.True(verification.Valid, verification.Detail);
+        Assert.Equal(101, verification.Records);
     }
 
     [Fact]
