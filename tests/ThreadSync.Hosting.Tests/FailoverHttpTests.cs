@@ -186,9 +186,10 @@ public sealed class FailoverHttpTests
             new()
             {
                 ["ThreadSync:Resilience:MaxRetriesPerModel"] = "0",
-                ["ThreadSync:Resilience:FirstTokenTimeout"] = "00:00:00.300",
+                // Wide margins both ways, so a loaded machine cannot turn Gemini's immediate first chunk into a timeout.
+                ["ThreadSync:Resilience:FirstTokenTimeout"] = "00:00:02",
             },
-            new FakeProviderOptions { StreamChunkDelayMilliseconds = 1_500 });
+            new FakeProviderOptions { StreamChunkDelayMilliseconds = 8_000 });
 
         using var response = await server.PostAsync(Chat, HelloStream, HttpCompletionOption.ResponseHeadersRead);
 
