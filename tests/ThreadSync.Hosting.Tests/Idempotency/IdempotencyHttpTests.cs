@@ -306,7 +306,8 @@ public sealed class IdempotencyHttpTests
     {
         await using var server = await GovernedServer.StartAsync(new() { ["ThreadSync:Idempotency:WaitTimeout"] = "00:00:00" });
         var secret = await server.CreateKeyAsync("acme");
-        server.OpenAI.Enqueue(FakeReply.Text("Slow.").WithDelay(TimeSpan.FromSeconds(1)));
+        // Long enough that the duplicate surely arrives while the first still runs, however loaded the machine.
+        server.OpenAI.Enqueue(FakeReply.Text("Slow.").WithDelay(TimeSpan.FromSeconds(5)));
 
         var first = SendAsync(server, secret, "slow");
         await WaitUntilAsync(() => server.OpenAI.RequestCount == 1);
