@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -21,10 +22,13 @@ namespace ThreadSync.Hosting.Http;
 /// </remarks>
 internal sealed class ThreadSyncRequestMiddleware(RequestDelegate next, GatewayStores stores, TimeProvider timeProvider, ILogger<ThreadSyncRequestMiddleware> logger)
 {
-    public Task InvokeAsync(HttpContext context) =>
-        InferenceAudit.Applies(context.Request) ? InvokeAuditedAsync(context) : InvokeCoreAsync(context, audit: null);
+    public Task InvokeAsync(HttpContext context)
+    {
+        var start = Stopwatch.GetTimestamp();
+        return InferenceAudit.Applies(context.Request) ? InvokeAuditedAsync(context, start) : InvokeCoreAsync(context, start, audit: null);
+    }
 
-    private async Task InvokeAuditedAsync(HttpContext context)
+    private async Task InvokeAuditedAsync(HttpContext context, long start)
     {
         var correlationId = CorrelationId.Get(context);
         var audit = new InferenceAudit(correlationId, context.Request.Path.Value!, timeProvider.GetUtcNow(), timeProvider.GetTimestamp());
@@ -34,7 +38,7 @@ internal sealed class ThreadSyncRequestMiddleware(RequestDelegate next, GatewayS
         context.Features.Set(audit);
         try
         {
-            await InvokeCoreAsync(context, audit);
+            await InvokeCoreAsync(context, start, audit);
         }
         finally
         {
@@ -57,8 +61,10 @@ internal sealed class ThreadSyncRequestMiddleware(RequestDelegate next, GatewayS
         }
     }
 
-    private async Task InvokeCoreAsync(HttpContext context, InferenceAudit? audit)
+    private async Task InvokeCoreAsync(HttpContext context, long start, InferenceAudit? audit)
     {
+        // Begun in this async method, so the timing flows into the request's work and no further.
+        OverheadHeader.Begin(context, start);
         var correlationId = CorrelationId.Get(context);
         try
         {

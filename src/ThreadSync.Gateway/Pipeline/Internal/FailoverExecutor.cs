@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -155,8 +156,24 @@ internal sealed class FailoverExecutor
         return error;
     }
 
-    private Task WaitAsync(TimeSpan wait, CancellationToken cancellationToken) =>
-        wait > TimeSpan.Zero ? Task.Delay(wait, _time, cancellationToken) : Task.CompletedTask;
+    private async Task WaitAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        if (wait <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        // A back-off is waiting on the provider (its Retry-After, or its overload), not the gateway's own time.
+        var start = Stopwatch.GetTimestamp();
+        try
+        {
+            await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            GatewayTiming.Current?.AddUpstreamSince(start);
+        }
+    }
 
     private void LogFailure(GatewayRequestContext context, RouteCandidate candidate, ProviderException failure, TimeSpan elapsed) =>
         PipelineLog.AttemptFailed(

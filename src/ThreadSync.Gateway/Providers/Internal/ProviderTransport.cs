@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
@@ -46,6 +47,8 @@ internal sealed class ProviderTransport
     public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
+        var timing = GatewayTiming.Current;
+        var start = Stopwatch.GetTimestamp();
         try
         {
             var client = _httpClientFactory.CreateClient(_httpClientName);
@@ -62,6 +65,10 @@ internal sealed class ProviderTransport
         catch (HttpRequestException ex)
         {
             throw new ProviderException(Provider, ProviderFailureKind.Unavailable, $"Provider '{Provider.ToWireId()}' could not be reached.", innerException: ex);
+        }
+        finally
+        {
+            timing?.AddUpstreamSince(start);
         }
 
         if (!response.IsSuccessStatusCode)
@@ -83,7 +90,7 @@ internal sealed class ProviderTransport
         deadline.CancelAfter(SilenceTimeout);
         try
         {
-            var body = await response.Content.ReadAsStreamAsync(deadline.Token).ConfigureAwait(false);
+            var body = UpstreamTimedStream.Wrap(await response.Content.ReadAsStreamAsync(deadline.Token).ConfigureAwait(false));
             await using (body.ConfigureAwait(false))
             {
                 return await JsonSerializer.DeserializeAsync(body, typeInfo, deadline.Token).ConfigureAwait(false) ?? throw Malformed(null);
@@ -120,7 +127,7 @@ internal sealed class ProviderTransport
         Stream body;
         try
         {
-            body = await response.Content.ReadAsStreamAsync(silence.Token).ConfigureAwait(false);
+            body = UpstreamTimedStream.Wrap(await response.Content.ReadAsStreamAsync(silence.Token).ConfigureAwait(false));
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
