@@ -1,0 +1,30 @@
+namespace ThreadSync.LoadHarness;
+
+/// <summary>Everything measured for one configuration.</summary>
+internal sealed class TargetResult(string name, bool isThreadSync)
+{
+    public string Name { get; } = name;
+
+    public bool IsThreadSync { get; } = isThreadSync;
+
+    /// <summary>Gets or sets the non-streaming run at the fixed rate.</summary>
+    public LoadResult? Plain { get; set; }
+
+    /// <summary>Gets or sets the streaming run at the fixed rate.</summary>
+    public LoadResult? Streaming { get; set; }
+
+    /// <summary>Gets the throughput search's steps, in order; the last may be the one that failed.</summary>
+    public List<(LoadResult Result, bool Sustained)> Steps { get; } = [];
+
+    /// <summary>Gets the highest rate sustained, or 0 when no step was.</summary>
+    public int MaxSustainedRate => Steps.Where(s => s.Sustained).Select(s => s.Result.Rate).DefaultIfEmpty(0).Max();
+
+    /// <summary>Gets or sets the gateway processes' CPU time per request in the non-streaming run, in microseconds (NaN for the direct path).</summary>
+    public double CpuMicrosecondsPerRequest { get; set; } = double.NaN;
+
+    /// <summary>Gets or sets the gateway processes' resident memory after the runs, in bytes (0 for the direct path).</summary>
+    public long ResidentBytes { get; set; }
+
+    /// <summary>Gets or sets why the configuration could not run, when it could not.</summary>
+    public string? Failure { get; set; }
+}
