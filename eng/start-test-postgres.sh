@@ -124,8 +124,18 @@ EOF
 chown "$owner" "$dir/threadsync.conf"
 
 log "starting PostgreSQL $version ($bindir) in $dir on 127.0.0.1:$port."
-# 9>&-: the server must not inherit (and so hold forever) the lock above.
-if ! as_owner "$bindir/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 start >&2 9>&-; then
+# The server must not inherit any descriptor beyond stdio, or it holds it for as long as it runs: not the lock above,
+# nor one of the caller's (a `flock <file> ./test.sh` wrapper's lock would never be released).
+start_server() {
+  local fd
+  for fd in $(ls /proc/$BASHPID/fd 2>/dev/null); do
+    if [ "$fd" -gt 2 ]; then
+      eval "exec $fd>&-" 2>/dev/null || true
+    fi
+  done
+  as_owner "$bindir/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 start >&2
+}
+if ! (start_server); then
   tail -n 50 "$dir/server.log" >&2 || true
   exit 1
 fi

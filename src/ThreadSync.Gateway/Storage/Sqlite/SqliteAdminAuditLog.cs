@@ -31,7 +31,7 @@ internal sealed class SqliteAdminAuditLog : IAdminAuditLog
             c.Set(5, (long)entry.StatusCode);
             c.Set(6, entry.Details);
             return c.ExecuteNonQuery();
-        }, transaction: false, cancellationToken);
+        }, cancellationToken);
         return written.IsCompletedSuccessfully ? ValueTask.CompletedTask : new ValueTask(written.AsTask());
     }
 

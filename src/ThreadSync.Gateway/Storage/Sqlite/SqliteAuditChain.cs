@@ -8,7 +8,7 @@ namespace ThreadSync.Gateway.Storage.Sqlite;
 /// <summary>
 /// The audit chain in SQLite: appends are group-committed by one background writer per store instance, each batch in
 /// one <c>BEGIN IMMEDIATE</c> transaction on the writer connection that reads the head row, inserts the hashed
-/// records and rewrites the head, committed with <c>synchronous=FULL</c>. <c>BEGIN IMMEDIATE</c> takes the file's write lock before the head is read, so
+/// records and rewrites the head (in the database's group commit), committed with <c>synchronous=FULL</c>. <c>BEGIN IMMEDIATE</c> takes the file's write lock before the head is read, so
 /// processes sharing the file also extend one chain without forks.
 /// </summary>
 internal sealed class SqliteAuditChain : IAuditChain, IAsyncDisposable
@@ -129,7 +129,7 @@ internal sealed class SqliteAuditChain : IAuditChain, IAsyncDisposable
             var c = s.Command(PurgeContent, "$now");
             c.Set(0, SqliteValues.Ticks(now));
             return c.ExecuteNonQuery();
-        }, transaction: false, cancellationToken);
+        }, cancellationToken);
 
     public ValueTask DisposeAsync() => _committer.DisposeAsync();
 
@@ -236,37 +236,17 @@ internal sealed class SqliteAuditChain : IAuditChain, IAsyncDisposable
     }
 
     /// <summary>
-    /// Commits a batch with <c>synchronous=FULL</c> (the WAL is fsynced at commit), then returns the connection to
-    /// <c>NORMAL</c> before releasing the write lock. An acknowledged record thus survives power loss as well as a
-    /// process crash, and so does everything committed before it (the request's usage record among them): the WAL is
-    /// one file, flushed as a whole.
+    /// Commits a batch as a durable write (<see cref="SqliteDatabase.WriteDurableAsync"/>): its transaction commits with
+    /// <c>synchronous=FULL</c> (the WAL is fsynced), so an acknowledged record survives power loss as well as a process
+    /// crash, and so does everything committed before it (the request's usage record among them): the WAL is one file,
+    /// flushed as a whole.
     /// </summary>
     private async ValueTask CommitAsync(List<PendingAuditAppend> batch) =>
-        await _db.WriteAsync((this, batch), static (s, state) =>
+        await _db.WriteDurableAsync((this, batch), static (s, state) =>
         {
-            s.Command("PRAGMA synchronous = FULL").ExecuteNonQuery();
-            try
-            {
-                s.Begin();
-                try
-                {
-                    state.Item1.Commit(s, state.batch);
-                }
-                catch
-                {
-                    s.Rollback();
-                    throw;
-                }
-
-                s.Commit();
-            }
-            finally
-            {
-                s.Command("PRAGMA synchronous = NORMAL").ExecuteNonQuery();
-            }
-
+            state.Item1.Commit(s, state.batch);
             return true;
-        }, transaction: false, CancellationToken.None).ConfigureAwait(false);
+        }, CancellationToken.None).ConfigureAwait(false);
 
     private void Commit(SqliteSession s, List<PendingAuditAppend> batch)
     {

@@ -7,10 +7,11 @@ namespace ThreadSync.Gateway.Storage.Sqlite;
 /// One SQLite database file shared by the stores: connection management and schema migration.
 /// </summary>
 /// <remarks>
-/// <para>Writes run on one writer connection guarded by a <see cref="SemaphoreSlim"/>, so writers of this process queue
-/// in memory rather than spin on <c>SQLITE_BUSY</c>; transactions start with <c>BEGIN IMMEDIATE</c> so the file's write
-/// lock is taken before anything is read, which makes check-then-write atomic across processes too (other processes wait
-/// up to the busy timeout). Reads use a small pool of reader connections, which WAL lets run beside the writer.</para>
+/// <para>Writes run on one writer connection owned by a thread of its own (<see cref="SqliteWriter"/>), which group-commits
+/// whatever is queued, so writers of this process queue in memory rather than spin on <c>SQLITE_BUSY</c> or block the
+/// thread pool; transactions start with <c>BEGIN IMMEDIATE</c> so the file's write lock is taken before anything is
+/// read, which makes check-then-write atomic across processes too (other processes wait up to the busy timeout). Reads
+/// use a small pool of reader connections, which WAL lets run beside the writer.</para>
 /// <para>Every connection keeps its prepared commands (see <see cref="SqliteSession"/>). A private in-memory data source
 /// (<c>:memory:</c>) becomes a named shared-cache memory database, so readers see what the writer wrote; it lives as long
 /// as this object.</para>
@@ -22,10 +23,9 @@ internal sealed class SqliteDatabase : IGatewayStoreMigrator, IAsyncDisposable, 
 
     private readonly string _connectionString;
     private readonly string? _folder;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly SqliteWriter _writer;
     private readonly ConcurrentBag<SqliteSession> _readers = [];
     private readonly List<IAsyncDisposable> _dependents = [];
-    private SqliteSession? _writer;
     private volatile bool _migrated;
     private volatile bool _disposed;
     private bool _folderReady;
@@ -50,6 +50,7 @@ internal sealed class SqliteDatabase : IGatewayStoreMigrator, IAsyncDisposable, 
         }
 
         _connectionString = builder.ToString();
+        _writer = new SqliteWriter(OpenSession);
     }
 
     /// <summary>Trusts the schema as it is: the stores never create or migrate it (tools reading an existing database).</summary>
@@ -62,58 +63,47 @@ internal sealed class SqliteDatabase : IGatewayStoreMigrator, IAsyncDisposable, 
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        if (!_migrated)
         {
-            if (!_migrated)
+            await _writer.RunExclusiveAsync(this, static (session, db) =>
             {
-                Migrate(_writer ??= OpenSession());
-                _migrated = true;
-            }
-        }
-        finally
-        {
-            _writeLock.Release();
+                if (!db._migrated)
+                {
+                    db.Migrate(session);
+                    db._migrated = true;
+                }
+
+                return true;
+            }, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Runs <paramref name="work"/> on the writer connection, in a <c>BEGIN IMMEDIATE</c> transaction when asked, committing when it returns.</summary>
-    public async ValueTask<T> WriteAsync<TState, T>(TState state, Func<SqliteSession, TState, T> work, bool transaction, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="work"/> on the writer connection in the next group-committed <c>BEGIN IMMEDIATE</c>
+    /// transaction (see <see cref="SqliteWriter"/>); completes once that transaction committed. Work that throws is
+    /// undone alone.
+    /// </summary>
+    public async ValueTask<T> WriteAsync<TState, T>(TState state, Func<SqliteSession, TState, T> work, CancellationToken cancellationToken)
     {
         if (!_migrated)
         {
             await MigrateAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            var session = _writer ??= OpenSession();
-            if (!transaction)
-            {
-                return work(session, state);
-            }
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return await _writer.WriteAsync(state, work, durable: false, cancellationToken).ConfigureAwait(false);
+    }
 
-            session.Begin();
-            T result;
-            try
-            {
-                result = work(session, state);
-            }
-            catch
-            {
-                session.Rollback();
-                throw;
-            }
-
-            session.Commit();
-            return result;
-        }
-        finally
+    /// <summary>As <see cref="WriteAsync"/>, committed with <c>synchronous=FULL</c>: durable through power loss, and so is everything committed before it.</summary>
+    public async ValueTask<T> WriteDurableAsync<TState, T>(TState state, Func<SqliteSession, TState, T> work, CancellationToken cancellationToken)
+    {
+        if (!_migrated)
         {
-            _writeLock.Release();
+            await MigrateAsync(cancellationToken).ConfigureAwait(false);
         }
+
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return await _writer.WriteAsync(state, work, durable: true, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Runs <paramref name="work"/> on a pooled reader connection.</summary>
@@ -189,19 +179,10 @@ internal sealed class SqliteDatabase : IGatewayStoreMigrator, IAsyncDisposable, 
         }
 
         _disposed = true;
-        _writeLock.Wait();
-        try
+        _writer.Dispose();
+        while (_readers.TryTake(out var reader))
         {
-            _writer?.Dispose();
-            _writer = null;
-            while (_readers.TryTake(out var reader))
-            {
-                reader.Dispose();
-            }
-        }
-        finally
-        {
-            _writeLock.Release();
+            reader.Dispose();
         }
     }
 

@@ -78,7 +78,7 @@ internal sealed class SqliteGovernanceStore : IGovernanceStore
             c.Set(3, Json(org.Policy));
             c.Set(4, SqliteValues.Ticks(org.CreatedAt));
             return c.ExecuteNonQuery() == 1;
-        }, transaction: false, cancellationToken);
+        }, cancellationToken);
     }
 
     public ValueTask<Org?> GetOrgAsync(string id, CancellationToken cancellationToken = default)
@@ -117,7 +117,7 @@ internal sealed class SqliteGovernanceStore : IGovernanceStore
             c.Set(2, Json(org.Limits));
             c.Set(3, Json(org.Policy));
             return c.ExecuteNonQuery() == 1;
-        }, transaction: false, cancellationToken);
+        }, cancellationToken);
     }
 
     public ValueTask<bool> CreateTeamAsync(Team team, CancellationToken cancellationToken = default)
@@ -132,7 +132,7 @@ internal sealed class SqliteGovernanceStore : IGovernanceStore
             c.Set(3, Json(team.Limits));
             c.Set(4, SqliteValues.Ticks(team.CreatedAt));
             return c.ExecuteNonQuery() == 1;
-        }, transaction: false, cancellationToken);
+        }, cancellationToken);
     }
 
     public ValueTask<Team?> GetTeamAsync(string id, CancellationToken cancellationToken = default)
@@ -172,7 +172,7 @@ internal sealed class SqliteGovernanceStore : IGovernanceStore
             c.Set(1, team.Name);
             c.Set(2, Json(team.Limits));
             return c.ExecuteNonQuery() == 1;
-        }, transaction: false, cancellationToken);
+        }, cancellationToken);
     }
 
     public ValueTask<bool> CreateKeyAsync(GatewayKey key, byte[] secretHash, CancellationToken cancellationToken = default)
@@ -207,7 +207,7 @@ internal sealed class SqliteGovernanceStore : IGovernanceStore
 
             AddSecret(s, hash, key.Id, key.CreatedAt);
             return true;
-        }, transaction: true, cancellationToken);
+        }, cancellationToken);
     }
 
     public ValueTask<GatewayKey?> GetKeyAsync(string id, CancellationToken cancellationToken = default)
@@ -251,7 +251,7 @@ internal sealed class SqliteGovernanceStore : IGovernanceStore
             c.Set(4, Json(key.Limits));
             c.Set(5, Json(key.Access));
             return c.ExecuteNonQuery() == 1;
-        }, transaction: false, cancellationToken);
+        }, cancellationToken);
     }
 
     public ValueTask<bool> RotateKeyAsync(string id, byte[] newSecretHash, string newHint, DateTimeOffset rotatedAt, DateTimeOffset previousSecretsExpireAt, CancellationToken cancellationToken = default)
@@ -281,7 +281,7 @@ internal sealed class SqliteGovernanceStore : IGovernanceStore
             mark.Set(2, SqliteValues.Ticks(rotatedAt));
             mark.ExecuteNonQuery();
             return true;
-        }, transaction: true, cancellationToken);
+        }, cancellationToken);
     }
 
     public ValueTask<bool> RevokeKeyAsync(string id, DateTimeOffset revokedAt, CancellationToken cancellationToken = default)
@@ -293,7 +293,7 @@ internal sealed class SqliteGovernanceStore : IGovernanceStore
             c.Set(0, state.id);
             c.Set(1, SqliteValues.Ticks(state.revokedAt));
             return c.ExecuteNonQuery() == 1;
-        }, transaction: false, cancellationToken);
+        }, cancellationToken);
     }
 
     public ValueTask<KeyCredential?> FindCredentialAsync(byte[] secretHash, DateTimeOffset now, CancellationToken cancellationToken = default)
@@ -341,7 +341,7 @@ internal sealed class SqliteGovernanceStore : IGovernanceStore
             var select = s.Command(SelectSetting, "$name");
             select.Set(0, state.name);
             return (string)select.ExecuteScalar()!;
-        }, transaction: true, cancellationToken);
+        }, cancellationToken);
     }
 
     private static bool SecretTaken(SqliteSession s, byte[] hash)

@@ -60,7 +60,7 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore
     {
         ArgumentNullException.ThrowIfNull(claim);
         claim.Validate();
-        return _db.WriteAsync((Db: _db, Claim: claim), static (s, state) => Claim(s, state.Claim, Now(state.Db)), transaction: true, cancellationToken);
+        return _db.WriteAsync((Db: _db, Claim: claim), static (s, state) => Claim(s, state.Claim, Now(state.Db)), cancellationToken);
     }
 
     public ValueTask<bool> RenewAsync(IdempotencyClaim claim, CancellationToken cancellationToken = default) =>
@@ -81,7 +81,7 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore
             c.Set(5, state.Headers);
             c.Set(6, state.Response.BodyArray);
             return c.ExecuteNonQuery() == 1;
-        }, transaction: false, cancellationToken);
+        }, cancellationToken);
     }
 
     public ValueTask<bool> ReleaseAsync(IdempotencyClaim claim, CancellationToken cancellationToken = default)
@@ -93,7 +93,7 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore
             var c = s.Command(ReleaseSql, "$key_id", "$key", "$owner");
             SetOwner(c, claim);
             return c.ExecuteNonQuery() == 1;
-        }, transaction: false, cancellationToken);
+        }, cancellationToken);
     }
 
     public ValueTask<bool> MarkUncertainAsync(IdempotencyClaim claim, CancellationToken cancellationToken = default) =>
@@ -111,7 +111,7 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore
                 c.Set(0, Now(db));
                 c.Set(1, (long)PurgeBatch);
                 return c.ExecuteNonQuery();
-            }, transaction: false, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
             total += deleted;
             if (deleted < PurgeBatch)
             {
@@ -184,7 +184,7 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore
             SetOwner(c, state.Claim);
             c.Set(3, state.Value(state.Claim, Now(state.Db)));
             return c.ExecuteNonQuery() == 1;
-        }, transaction: false, cancellationToken);
+        }, cancellationToken);
     }
 
     private static void SetOwner(Microsoft.Data.Sqlite.SqliteCommand c, IdempotencyClaim claim)

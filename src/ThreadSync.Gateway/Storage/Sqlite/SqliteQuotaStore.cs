@@ -62,14 +62,14 @@ internal sealed class SqliteQuotaStore : IQuotaStore
         ArgumentNullException.ThrowIfNull(reservation.Scopes);
         ArgumentOutOfRangeException.ThrowIfNegative(reservation.Tokens);
         ArgumentOutOfRangeException.ThrowIfNegative(reservation.CostNanoUsd);
-        return _db.WriteAsync((this, reservation), static (s, state) => state.Item1.Reserve(s, state.reservation), transaction: true, cancellationToken);
+        return _db.WriteAsync((this, reservation), static (s, state) => state.Item1.Reserve(s, state.reservation), cancellationToken);
     }
 
     public ValueTask<bool> SettleAsync(string reservationId, UsageRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reservationId);
         ArgumentNullException.ThrowIfNull(record);
-        return _db.WriteAsync((reservationId, record), static (s, state) => Settle(s, state.reservationId, state.record), transaction: true, cancellationToken);
+        return _db.WriteAsync((reservationId, record), static (s, state) => Settle(s, state.reservationId, state.record), cancellationToken);
     }
 
     public ValueTask<QuotaCounts> GetCountsAsync(QuotaScopeKind kind, string id, CancellationToken cancellationToken = default)
@@ -85,7 +85,7 @@ internal sealed class SqliteQuotaStore : IQuotaStore
             var clock = new Clock(now);
             var usage = Load(s, kind, id, clock, slots: null);
             return new QuotaCounts(usage.HourRequests, usage.HourTokens, usage.DayTokens, usage.MonthTokens, usage.DayNano, usage.MonthNano);
-        }, transaction: true, cancellationToken);
+        }, cancellationToken);
     }
 
     private static void ReleaseExpired(SqliteSession s, DateTimeOffset now)

@@ -13,6 +13,9 @@ internal sealed class SqliteSession : IDisposable
     private SqliteCommand? _begin;
     private SqliteCommand? _commit;
     private SqliteCommand? _rollback;
+    private SqliteCommand? _savepoint;
+    private SqliteCommand? _release;
+    private SqliteCommand? _rollbackToSavepoint;
 
     public SqliteSession(SqliteConnection connection) => Connection = connection;
 
@@ -68,6 +71,28 @@ internal sealed class SqliteSession : IDisposable
         }
     }
 
+    /// <summary>Marks a point inside the open transaction that <see cref="RollbackToSavepoint"/> can return to (one at a time).</summary>
+    public void Savepoint() => (_savepoint ??= Create("SAVEPOINT w")).ExecuteNonQuery();
+
+    /// <summary>Keeps what was done since <see cref="Savepoint"/>, as part of the open transaction.</summary>
+    public void ReleaseSavepoint() => (_release ??= Create("RELEASE w")).ExecuteNonQuery();
+
+    /// <summary>Undoes what was done since <see cref="Savepoint"/> and drops the savepoint; false when the transaction itself is gone.</summary>
+    public bool RollbackToSavepoint()
+    {
+        try
+        {
+            (_rollbackToSavepoint ??= Create("ROLLBACK TO w")).ExecuteNonQuery();
+            ReleaseSavepoint();
+            return true;
+        }
+        catch (SqliteException)
+        {
+            Rollback();
+            return false;
+        }
+    }
+
     /// <summary>Runs one statement without caching it (schema scripts, pragmas).</summary>
     public void Execute(string sql)
     {
@@ -87,6 +112,9 @@ internal sealed class SqliteSession : IDisposable
         _begin?.Dispose();
         _commit?.Dispose();
         _rollback?.Dispose();
+        _savepoint?.Dispose();
+        _release?.Dispose();
+        _rollbackToSavepoint?.Dispose();
         Connection.Dispose();
     }
 

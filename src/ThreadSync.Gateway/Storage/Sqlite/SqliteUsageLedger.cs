@@ -30,7 +30,7 @@ internal sealed class SqliteUsageLedger : IUsageLedger
         {
             Insert(s, record);
             return true;
-        }, transaction: false, cancellationToken);
+        }, cancellationToken);
         return written.IsCompletedSuccessfully ? ValueTask.CompletedTask : new ValueTask(written.AsTask());
     }
 
