@@ -24,6 +24,7 @@ internal sealed class SqliteDatabase : IGatewayStoreMigrator, IAsyncDisposable, 
     private readonly string _connectionString;
     private readonly string? _folder;
     private readonly SqliteWriter _writer;
+    private readonly SqliteWalSyncer? _syncer;
     private readonly ConcurrentBag<SqliteSession> _readers = [];
     private readonly List<IAsyncDisposable> _dependents = [];
     private volatile bool _migrated;
@@ -50,7 +51,8 @@ internal sealed class SqliteDatabase : IGatewayStoreMigrator, IAsyncDisposable, 
         }
 
         _connectionString = builder.ToString();
-        _writer = new SqliteWriter(OpenSession);
+        _syncer = _folder is null ? null : new SqliteWalSyncer(Path.GetFullPath(builder.DataSource));
+        _writer = new SqliteWriter(OpenSession, _syncer);
     }
 
     /// <summary>Trusts the schema as it is: the stores never create or migrate it (tools reading an existing database).</summary>
@@ -180,6 +182,7 @@ internal sealed class SqliteDatabase : IGatewayStoreMigrator, IAsyncDisposable, 
 
         _disposed = true;
         _writer.Dispose();
+        _syncer?.Dispose();
         while (_readers.TryTake(out var reader))
         {
             reader.Dispose();

@@ -12,9 +12,11 @@ namespace ThreadSync.Gateway.Storage.Sqlite;
 /// thread of its own, and each commit (and its fsync) serves every write that arrived while the last one ran.</para>
 /// <para>Each write still sees the effects of those before it, in order, so check-then-write logic (a reservation
 /// checking a limit, then counting against it) stays atomic; <c>BEGIN IMMEDIATE</c> keeps it atomic across processes
-/// sharing the file. A write that throws is rolled back to its savepoint and fails alone; the others commit. A batch
-/// holding a durable write (the audit chain) commits with <c>synchronous=FULL</c>, which also makes everything before
-/// it durable. Writes complete only after the commit, on the thread pool, never on this thread.</para>
+/// sharing the file. A write that throws is rolled back to its savepoint and fails alone; the others commit. A durable
+/// write (the audit chain) is made to survive power loss, and with it everything committed before it: in a file
+/// database, batches commit with <c>NORMAL</c> and <see cref="SqliteWalSyncer"/> fsyncs the log afterwards, off this
+/// thread; elsewhere its batch commits with <c>synchronous=FULL</c>. Writes complete only after the commit (durable
+/// ones after the sync), on the thread pool, never on this thread.</para>
 /// </remarks>
 internal sealed class SqliteWriter : IDisposable
 {
@@ -22,6 +24,7 @@ internal sealed class SqliteWriter : IDisposable
     private const int MaxBatch = 512;
 
     private readonly Func<SqliteSession> _open;
+    private readonly SqliteWalSyncer? _syncer;
     private readonly object _gate = new();
     private readonly Thread _thread;
     private List<Operation> _queue = [];
@@ -31,9 +34,12 @@ internal sealed class SqliteWriter : IDisposable
     private bool _stopping;
     private bool _durableMode;
 
-    public SqliteWriter(Func<SqliteSession> open)
+    /// <param name="open">Opens the writer connection.</param>
+    /// <param name="syncer">Makes durable writes durable after their commit (file databases); without one, a batch holding a durable write commits with <c>synchronous=FULL</c>.</param>
+    public SqliteWriter(Func<SqliteSession> open, SqliteWalSyncer? syncer)
     {
         _open = open;
+        _syncer = syncer;
         _thread = new Thread(Run) { IsBackground = true, Name = "ThreadSync SQLite writer" };
         _thread.Start();
     }
@@ -166,7 +172,7 @@ internal sealed class SqliteWriter : IDisposable
         try
         {
             session = Session();
-            SetDurable(session, durable);
+            SetDurable(session, durable && _syncer is null);
             session.Begin();
         }
         catch (Exception ex)
@@ -230,7 +236,15 @@ internal sealed class SqliteWriter : IDisposable
 
         for (var i = start; i < end; i++)
         {
-            _batch[i].Succeed();
+            var operation = _batch[i];
+            if (operation.Durable && _syncer is not null)
+            {
+                _syncer.AfterNextSync(operation.Complete);
+            }
+            else
+            {
+                operation.Succeed();
+            }
         }
     }
 
@@ -270,6 +284,19 @@ internal sealed class SqliteWriter : IDisposable
         public abstract void Fail(Exception ex);
 
         public abstract void Cancel();
+
+        /// <summary>Succeeds, or fails with <paramref name="failure"/> when there is one.</summary>
+        public void Complete(Exception? failure)
+        {
+            if (failure is null)
+            {
+                Succeed();
+            }
+            else
+            {
+                Fail(failure);
+            }
+        }
 
         protected CancellationToken CancellationToken => cancellationToken;
     }
