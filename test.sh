@@ -18,6 +18,19 @@ if [ -z "${THREADSYNC_TEST_POSTGRES:-}" ]; then
 fi
 export THREADSYNC_TEST_POSTGRES
 
+# The load harness's smoke run (below) starts Portkey's gateway from npm as the peer it compares against.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Node.js not found; installing it with apt-get (the load harness's peer gateway runs on it)." >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update >&2
+    apt-get install -y --no-install-recommends nodejs npm >&2
+  else
+    echo "Node.js and npm are required for the load harness smoke run: install them first." >&2
+    exit 1
+  fi
+fi
+
 output="$(mktemp)"
 trap 'rm -f "$output"' EXIT
 
@@ -25,9 +38,25 @@ trap 'rm -f "$output"' EXIT
 status=0
 dotnet test --solution ThreadSync.sln -c Release "$@" 2>&1 | tee "$output" || status=$?
 
+# The load harness's smoke mode: every configuration (direct, ThreadSync on SQLite and on PostgreSQL x2, Portkey)
+# must answer a few plain and streamed requests correctly. No timing is asserted. Counted as one test.
+smoke=0
+if [ "$status" -eq 0 ]; then
+  echo
+  echo "Load harness smoke run:"
+  if dotnet run -c Release --no-build --project benchmarks/ThreadSync.LoadHarness -- --smoke; then
+    smoke=1
+  else
+    status=1
+  fi
+fi
+
 # One closing line for humans and CI, from the platform's run summary.
-passed=$(grep -oE '^\s+succeeded: [0-9]+' "$output" | awk '{s+=$2} END {print s+0}')
+passed=$(( $(grep -oE '^\s+succeeded: [0-9]+' "$output" | awk '{s+=$2} END {print s+0}') + smoke ))
 failed=$(grep -oE '^\s+failed: [0-9]+' "$output" | awk '{s+=$2} END {print s+0}')
+if [ "$status" -ne 0 ] && [ "$smoke" -eq 0 ] && [ "$failed" -eq 0 ]; then
+  failed=1
+fi
 skipped=$(grep -oE '^\s+skipped: [0-9]+' "$output" | awk '{s+=$2} END {print s+0}')
 echo
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"

@@ -123,9 +123,10 @@ internal static class Harness
     {
         if (options.Smoke)
         {
-            result.Plain = await OpenLoopRun.RunAsync(load, target, PlainBody, stream: false, rate: 20, TimeSpan.FromSeconds(1));
-            result.Streaming = await OpenLoopRun.RunAsync(load, target, StreamBody, stream: true, rate: 20, TimeSpan.FromSeconds(1));
-            Console.WriteLine($"   plain {result.Plain.Succeeded}/{result.Plain.Sent} correct, streaming {result.Streaming.Succeeded}/{result.Streaming.Sent} correct");
+            var plain = await OpenLoopRun.RunAsync(load, target, PlainBody, stream: false, rate: 20, TimeSpan.FromSeconds(1));
+            var streaming = await OpenLoopRun.RunAsync(load, target, StreamBody, stream: true, rate: 20, TimeSpan.FromSeconds(1));
+            result.Runs[20] = (plain, streaming, double.NaN);
+            Console.WriteLine($"   plain {plain.Succeeded}/{plain.Sent} correct, streaming {streaming.Succeeded}/{streaming.Sent} correct");
             return;
         }
 
@@ -134,22 +135,23 @@ internal static class Harness
         await OpenLoopRun.RunAsync(load, target, PlainBody, stream: false, options.Rate, TimeSpan.FromSeconds(15));
         await OpenLoopRun.RunAsync(load, target, StreamBody, stream: true, options.Rate, TimeSpan.FromSeconds(8));
 
-        var cpuBefore = CpuTime(target);
-        result.Plain = await OpenLoopRun.RunAsync(load, target, PlainBody, stream: false, options.Rate, options.Duration);
-        if (target.Processes.Count > 0)
+        foreach (var rate in options.Rates)
         {
-            result.CpuMicrosecondsPerRequest = (CpuTime(target) - cpuBefore).TotalMicroseconds / result.Plain.Sent;
-        }
+            await Task.Delay(1000);
+            var cpuBefore = CpuTime(target);
+            var plain = await OpenLoopRun.RunAsync(load, target, PlainBody, stream: false, rate, options.Duration);
+            var cpu = target.Processes.Count > 0 ? (CpuTime(target) - cpuBefore).TotalMicroseconds / plain.Sent : double.NaN;
+            Print($"{rate} rps plain", plain);
+            if (!double.IsNaN(cpu))
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   gateway CPU: {cpu:0} µs per request"));
+            }
 
-        Print("plain", result.Plain);
-        if (!double.IsNaN(result.CpuMicrosecondsPerRequest))
-        {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   gateway CPU: {result.CpuMicrosecondsPerRequest:0} µs per request"));
+            await Task.Delay(1000);
+            var streaming = await OpenLoopRun.RunAsync(load, target, StreamBody, stream: true, rate, options.Duration);
+            Print($"{rate} rps streaming", streaming);
+            result.Runs[rate] = (plain, streaming, cpu);
         }
-
-        await Task.Delay(1000);
-        result.Streaming = await OpenLoopRun.RunAsync(load, target, StreamBody, stream: true, options.Rate, options.Duration);
-        Print("streaming", result.Streaming);
 
         foreach (var rate in SearchRates)
         {
@@ -157,7 +159,7 @@ internal static class Harness
             var step = await OpenLoopRun.RunAsync(load, target, PlainBody, stream: false, rate, options.StepDuration);
             var sustained = step.SuccessRate >= 0.999 && LoadResult.Percentile(step.Latencies, 0.99) <= options.MaxP99Ms;
             result.Steps.Add((step, sustained));
-            Print($"{rate} rps", step);
+            Print($"search {rate} rps", step);
             if (!sustained)
             {
                 break;

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace ThreadSync.LoadHarness;
 
-/// <summary>The command line: <c>[--smoke] [--rate N] [--duration S] [--soak S] [--only a,b] [--no-readme] [--max-p99-ms N]</c>.</summary>
+/// <summary>The command line: <c>[--smoke] [--rates N,M] [--duration S] [--step-duration S] [--soak S] [--only a,b] [--no-readme] [--max-p99-ms N]</c>.</summary>
 internal sealed class HarnessOptions
 {
     /// <summary>The configurations, in the order they run and are reported.</summary>
@@ -11,8 +11,11 @@ internal sealed class HarnessOptions
     /// <summary>Gets a value indicating whether this is the short correctness run CI does: a few requests per configuration, no timing.</summary>
     public bool Smoke { get; private init; }
 
-    /// <summary>Gets the fixed rate of the latency runs, requests per second.</summary>
-    public int Rate { get; private init; } = 1000;
+    /// <summary>Gets the fixed rates of the latency runs, requests per second, ascending: a light load every gateway carries, and the target load.</summary>
+    public IReadOnlyList<int> Rates { get; private init; } = [200, 1000];
+
+    /// <summary>Gets the rate the targets are judged at and the soak runs at: the highest of <see cref="Rates"/>.</summary>
+    public int Rate => Rates[^1];
 
     /// <summary>Gets how long each latency run lasts.</summary>
     public TimeSpan Duration { get; private init; } = TimeSpan.FromSeconds(15);
@@ -41,14 +44,14 @@ internal sealed class HarnessOptions
             options = args[i] switch
             {
                 "--smoke" => options.With(smoke: true),
-                "--rate" => options.With(rate: int.Parse(Next(), CultureInfo.InvariantCulture)),
+                "--rate" or "--rates" => options.With(rates: [.. Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(r => int.Parse(r, CultureInfo.InvariantCulture)).Order()]),
                 "--duration" => options.With(duration: TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture))),
                 "--step-duration" => options.With(stepDuration: TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture))),
                 "--soak" => options.With(soak: TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture))),
                 "--max-p99-ms" => options.With(maxP99Ms: double.Parse(Next(), CultureInfo.InvariantCulture)),
                 "--only" => options.With(targets: Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)),
                 "--no-readme" => options.With(updateReadme: false),
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --smoke, --rate N, --duration S, --step-duration S, --soak S, --max-p99-ms N, --only {string.Join(',', AllTargets)}, --no-readme."),
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --smoke, --rates N[,M…], --duration S, --step-duration S, --soak S, --max-p99-ms N, --only {string.Join(',', AllTargets)}, --no-readme."),
             };
         }
 
@@ -62,10 +65,10 @@ internal sealed class HarnessOptions
         return options.Smoke ? options.With(updateReadme: false) : options;
     }
 
-    private HarnessOptions With(bool? smoke = null, int? rate = null, TimeSpan? duration = null, TimeSpan? stepDuration = null, TimeSpan? soak = null, double? maxP99Ms = null, IReadOnlyList<string>? targets = null, bool? updateReadme = null) => new()
+    private HarnessOptions With(bool? smoke = null, IReadOnlyList<int>? rates = null, TimeSpan? duration = null, TimeSpan? stepDuration = null, TimeSpan? soak = null, double? maxP99Ms = null, IReadOnlyList<string>? targets = null, bool? updateReadme = null) => new()
     {
         Smoke = smoke ?? Smoke,
-        Rate = rate ?? Rate,
+        Rates = rates ?? Rates,
         Duration = duration ?? Duration,
         StepDuration = stepDuration ?? StepDuration,
         Soak = soak ?? Soak,

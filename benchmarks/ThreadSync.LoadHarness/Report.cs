@@ -20,49 +20,14 @@ internal static class Report
         Line(md, $"Run on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC{(options.Smoke ? " (smoke run: correctness only, timings meaningless)" : string.Empty)}.");
         Line(md, $"Machine: {CpuModel()}, {Environment.ProcessorCount} cores, {TotalMemoryGiB():0} GiB, {RuntimeInformation.OSDescription}; .NET {Environment.Version}; "
             + $"PostgreSQL {environment.PostgresVersion ?? "(not run)"} (loopback, the test cluster: `fsync=off`); Portkey `@portkey-ai/gateway` {environment.PortkeyVersion ?? "(not run)"} on Node {NodeVersion()}.");
-        Line(md, $"Command: `dotnet run -c Release --project benchmarks/ThreadSync.LoadHarness --{(options.Smoke ? " --smoke" : string.Empty)} --rate {options.Rate} --duration {options.Duration.TotalSeconds:0} --step-duration {options.StepDuration.TotalSeconds:0}{(options.Soak > TimeSpan.Zero ? $" --soak {options.Soak.TotalSeconds:0}" : string.Empty)}`.");
+        Line(md, $"Command: `dotnet run -c Release --project benchmarks/ThreadSync.LoadHarness --{(options.Smoke ? " --smoke" : string.Empty)} --rates {string.Join(',', options.Rates)} --duration {options.Duration.TotalSeconds:0} --step-duration {options.StepDuration.TotalSeconds:0}{(options.Soak > TimeSpan.Zero ? $" --soak {options.Soak.TotalSeconds:0}" : string.Empty)}`.");
         Line(md, "Every configuration calls the same fake OpenAI upstream (a separate process answering at once); load generator, gateways and upstream share the machine. "
             + "Latency is measured from each request's scheduled start (open loop, no coordinated omission).");
         md.AppendLine();
 
-        Line(md, $"**Non-streaming**, open loop at {options.Rate:N0} requests/s for {options.Duration.TotalSeconds:0} s (times in ms):");
-        md.AppendLine();
-        md.AppendLine("| Configuration | Correct | p50 | p90 | p99 | p99.9 | Added vs direct, p50 / p99 | `x-threadsync-overhead-ms` p50 / p99 | Gateway CPU per request | Max sustained rps |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var r in results)
+        foreach (var rate in results.SelectMany(r => r.Runs.Keys).Distinct().Order())
         {
-            if (r.Failure is not null || r.Plain is not { } plain)
-            {
-                Line(md, $"| {r.Name} | could not run: {r.Failure} | | | | | | | | |");
-                continue;
-            }
-
-            var added = direct?.Plain is { } d && r != direct
-                ? $"{Ms(P(plain.Latencies, 0.5) - P(d.Latencies, 0.5))} / {Ms(P(plain.Latencies, 0.99) - P(d.Latencies, 0.99))}"
-                : "—";
-            var header = plain.Overheads.Length > 0 ? $"{Ms(P(plain.Overheads, 0.5))} / {Ms(P(plain.Overheads, 0.99))}" : "—";
-            var cpu = double.IsNaN(r.CpuMicrosecondsPerRequest) ? "—" : $"{r.CpuMicrosecondsPerRequest:0} µs";
-            var max = r.Steps.Count == 0 ? "—" : MaxRate(r);
-            Line(md, $"| {r.Name} | {plain.SuccessRate:P2} | {Ms(P(plain.Latencies, 0.5))} | {Ms(P(plain.Latencies, 0.9))} | {Ms(P(plain.Latencies, 0.99))} | {Ms(P(plain.Latencies, 0.999))} | {added} | {header} | {cpu} | {max} |");
-        }
-
-        md.AppendLine();
-        Line(md, $"**Streaming** (10 content chunks), open loop at {options.Rate:N0} requests/s for {options.Duration.TotalSeconds:0} s (times in ms; TTFT = time to the first content token):");
-        md.AppendLine();
-        md.AppendLine("| Configuration | Correct | TTFT p50 | TTFT p90 | TTFT p99 | TTFT p99.9 | Total p50 | Total p99 | TTFT added vs direct, p50 / p99 | `x-threadsync-overhead-ms` p50 / p99 |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var r in results)
-        {
-            if (r.Failure is not null || r.Streaming is not { } s)
-            {
-                continue;
-            }
-
-            var added = direct?.Streaming is { } d && r != direct
-                ? $"{Ms(P(s.FirstTokens, 0.5) - P(d.FirstTokens, 0.5))} / {Ms(P(s.FirstTokens, 0.99) - P(d.FirstTokens, 0.99))}"
-                : "—";
-            var header = s.Overheads.Length > 0 ? $"{Ms(P(s.Overheads, 0.5))} / {Ms(P(s.Overheads, 0.99))}" : "—";
-            Line(md, $"| {r.Name} | {s.SuccessRate:P2} | {Ms(P(s.FirstTokens, 0.5))} | {Ms(P(s.FirstTokens, 0.9))} | {Ms(P(s.FirstTokens, 0.99))} | {Ms(P(s.FirstTokens, 0.999))} | {Ms(P(s.Latencies, 0.5))} | {Ms(P(s.Latencies, 0.99))} | {added} | {header} |");
+            WriteRate(md, results, direct, rate, options);
         }
 
         if (!options.Smoke)
@@ -74,6 +39,60 @@ internal static class Report
         }
 
         return md.ToString();
+    }
+
+    private static void WriteRate(StringBuilder md, IReadOnlyList<TargetResult> results, TargetResult? direct, int rate, HarnessOptions options)
+    {
+        var duration = options.Smoke ? 1 : options.Duration.TotalSeconds;
+        var floor = direct is not null && direct.Runs.TryGetValue(rate, out var d) ? d : default;
+        Line(md, $"**Non-streaming**, open loop at {rate:N0} requests/s for {duration:0} s (times in ms):");
+        md.AppendLine();
+        md.AppendLine("| Configuration | Correct | p50 | p90 | p99 | p99.9 | Added vs direct, p50 / p99 | `x-threadsync-overhead-ms` p50 / p99 | Gateway CPU per request | Max sustained rps |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in results)
+        {
+            if (r.Failure is not null)
+            {
+                Line(md, $"| {r.Name} | could not run: {r.Failure} | | | | | | | | |");
+                continue;
+            }
+
+            if (!r.Runs.TryGetValue(rate, out var run))
+            {
+                continue;
+            }
+
+            var plain = run.Plain;
+            var added = floor.Plain is { } f && r != direct
+                ? $"{Ms(P(plain.Latencies, 0.5) - P(f.Latencies, 0.5))} / {Ms(P(plain.Latencies, 0.99) - P(f.Latencies, 0.99))}"
+                : "—";
+            var header = plain.Overheads.Length > 0 ? $"{Ms(P(plain.Overheads, 0.5))} / {Ms(P(plain.Overheads, 0.99))}" : "—";
+            var cpu = double.IsNaN(run.CpuMicroseconds) ? "—" : $"{run.CpuMicroseconds:0} µs";
+            var max = r.Steps.Count == 0 ? "—" : MaxRate(r);
+            Line(md, $"| {r.Name} | {plain.SuccessRate:P2} | {Ms(P(plain.Latencies, 0.5))} | {Ms(P(plain.Latencies, 0.9))} | {Ms(P(plain.Latencies, 0.99))} | {Ms(P(plain.Latencies, 0.999))} | {added} | {header} | {cpu} | {max} |");
+        }
+
+        md.AppendLine();
+        Line(md, $"**Streaming** (10 content chunks), open loop at {rate:N0} requests/s for {duration:0} s (times in ms; TTFT = time to the first content token):");
+        md.AppendLine();
+        md.AppendLine("| Configuration | Correct | TTFT p50 | TTFT p90 | TTFT p99 | TTFT p99.9 | Total p50 | Total p99 | TTFT added vs direct, p50 / p99 | `x-threadsync-overhead-ms` p50 / p99 |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in results)
+        {
+            if (r.Failure is not null || !r.Runs.TryGetValue(rate, out var run))
+            {
+                continue;
+            }
+
+            var s = run.Streaming;
+            var added = floor.Streaming is { } f && r != direct
+                ? $"{Ms(P(s.FirstTokens, 0.5) - P(f.FirstTokens, 0.5))} / {Ms(P(s.FirstTokens, 0.99) - P(f.FirstTokens, 0.99))}"
+                : "—";
+            var header = s.Overheads.Length > 0 ? $"{Ms(P(s.Overheads, 0.5))} / {Ms(P(s.Overheads, 0.99))}" : "—";
+            Line(md, $"| {r.Name} | {s.SuccessRate:P2} | {Ms(P(s.FirstTokens, 0.5))} | {Ms(P(s.FirstTokens, 0.9))} | {Ms(P(s.FirstTokens, 0.99))} | {Ms(P(s.FirstTokens, 0.999))} | {Ms(P(s.Latencies, 0.5))} | {Ms(P(s.Latencies, 0.99))} | {added} | {header} |");
+        }
+
+        md.AppendLine();
     }
 
     /// <summary>Replaces what lies between the markers in the README with <paramref name="report"/>; appends the section when the markers are missing.</summary>
@@ -105,23 +124,31 @@ internal static class Report
 
     private static void WriteRatios(StringBuilder md, TargetResult? sqlite, TargetResult? portkey)
     {
-        if (sqlite?.Plain is not { } ts || portkey?.Plain is not { } pk || sqlite.Streaming is not { } tss || portkey.Streaming is not { } pks)
+        if (sqlite is null || portkey is null || sqlite.Failure is not null || portkey.Failure is not null)
         {
             return;
         }
 
         md.AppendLine();
-        Line(md, "**ThreadSync (SQLite, full governance) against Portkey** (below 1 means ThreadSync is faster; above 1 for throughput means it carries more):");
+        Line(md, "**ThreadSync (SQLite, full governance) against Portkey** (a ratio below 1 means ThreadSync is faster; above 1 for throughput means it carries more):");
         md.AppendLine();
         md.AppendLine("| Measure | ThreadSync | Portkey | ThreadSync / Portkey |");
         md.AppendLine("|---|---:|---:|---:|");
-        Ratio(md, "Non-streaming p50 (ms)", P(ts.Latencies, 0.5), P(pk.Latencies, 0.5));
-        Ratio(md, "Non-streaming p99 (ms)", P(ts.Latencies, 0.99), P(pk.Latencies, 0.99));
-        Ratio(md, "Non-streaming p99.9 (ms)", P(ts.Latencies, 0.999), P(pk.Latencies, 0.999));
-        Ratio(md, "Streaming TTFT p50 (ms)", P(tss.FirstTokens, 0.5), P(pks.FirstTokens, 0.5));
-        Ratio(md, "Streaming TTFT p99 (ms)", P(tss.FirstTokens, 0.99), P(pks.FirstTokens, 0.99));
+        foreach (var (rate, ts) in sqlite.Runs)
+        {
+            if (!portkey.Runs.TryGetValue(rate, out var pk))
+            {
+                continue;
+            }
+
+            Ratio(md, $"Non-streaming p50 at {rate:N0}/s (ms)", P(ts.Plain.Latencies, 0.5), P(pk.Plain.Latencies, 0.5));
+            Ratio(md, $"Non-streaming p99 at {rate:N0}/s (ms)", P(ts.Plain.Latencies, 0.99), P(pk.Plain.Latencies, 0.99));
+            Ratio(md, $"Streaming TTFT p50 at {rate:N0}/s (ms)", P(ts.Streaming.FirstTokens, 0.5), P(pk.Streaming.FirstTokens, 0.5));
+            Ratio(md, $"Streaming TTFT p99 at {rate:N0}/s (ms)", P(ts.Streaming.FirstTokens, 0.99), P(pk.Streaming.FirstTokens, 0.99));
+            Ratio(md, $"Gateway CPU per request at {rate:N0}/s (µs)", ts.CpuMicroseconds, pk.CpuMicroseconds);
+        }
+
         Ratio(md, "Max sustained requests/s", sqlite.MaxSustainedRate, portkey.MaxSustainedRate);
-        Ratio(md, "Gateway CPU per request (µs)", sqlite.CpuMicrosecondsPerRequest, portkey.CpuMicrosecondsPerRequest);
         Ratio(md, "Resident memory after the runs (MiB)", sqlite.ResidentBytes / 1048576.0, portkey.ResidentBytes / 1048576.0);
     }
 
