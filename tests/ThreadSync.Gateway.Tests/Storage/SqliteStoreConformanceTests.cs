@@ -109,6 +109,45 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests, IAsyncD
     }
 
     [Fact]
+    public async Task Reserve_AnotherProcessCounted_TheCopyInMemoryIsNotTrusted()
+    {
+        // Each store keeps its counters in memory between reservations; one on the same file (another process) must
+        // make it read them again, or it would grant past the limit from its own stale count.
+        var path = NewPath();
+        var time = new FakeTimeProvider(T0);
+        var first = Open(path, time);
+        var second = Open(path, time);
+        var scopes = Scopes(key: new QuotaLimits { RequestsPerHour = 3 });
+
+        Assert.True((await first.Quotas.ReserveAsync(new QuotaReservation("a1", scopes, 1, 0, Hold), Ct)).Granted);
+        Assert.True((await second.Quotas.ReserveAsync(new QuotaReservation("b1", scopes, 1, 0, Hold), Ct)).Granted);
+        Assert.True((await first.Quotas.ReserveAsync(new QuotaReservation("a2", scopes, 1, 0, Hold), Ct)).Granted);
+
+        Assert.False((await first.Quotas.ReserveAsync(new QuotaReservation("a3", scopes, 1, 0, Hold), Ct)).Granted);
+        Assert.False((await second.Quotas.ReserveAsync(new QuotaReservation("b2", scopes, 1, 0, Hold), Ct)).Granted);
+        Assert.Equal(3, (await second.Quotas.GetCountsAsync(QuotaScopeKind.Key, "key_a", Ct)).RequestsThisHour);
+    }
+
+    [Fact]
+    public async Task Settle_AfterAnotherProcessSettled_CountsStayExact()
+    {
+        var path = NewPath();
+        var time = new FakeTimeProvider(T0);
+        var first = Open(path, time);
+        var second = Open(path, time);
+        var scopes = Scopes(key: new QuotaLimits { DailyTokens = 1_000 });
+        Assert.True((await first.Quotas.ReserveAsync(new QuotaReservation("a1", scopes, 100, 0, Hold), Ct)).Granted);
+        Assert.Equal(100, (await first.Quotas.GetCountsAsync(QuotaScopeKind.Key, "key_a", Ct)).TokensToday);
+
+        // The other process settles the hold to 10 tokens; the first must see 10, not its remembered 100.
+        Assert.True(await second.Quotas.SettleAsync("a1", Record("a1", T0, 10, 0, 0m), Ct));
+
+        Assert.Equal(10, (await first.Quotas.GetCountsAsync(QuotaScopeKind.Key, "key_a", Ct)).TokensToday);
+        Assert.True((await first.Quotas.ReserveAsync(new QuotaReservation("a2", scopes, 990, 0, Hold), Ct)).Granted);
+        Assert.False((await first.Quotas.ReserveAsync(new QuotaReservation("a3", scopes, 1, 0, Hold), Ct)).Granted);
+    }
+
+    [Fact]
     public async Task IdempotencyClaim_InstancesOnOneFile_ExactlyOneWinsEachKey()
     {
         // Four stores on one file stand for four processes: BEGIN IMMEDIATE makes each claim's read and write atomic.

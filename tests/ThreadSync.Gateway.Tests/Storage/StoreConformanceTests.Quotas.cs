@@ -7,7 +7,7 @@ namespace ThreadSync.Gateway.Tests.Storage;
 public abstract partial class StoreConformanceTests
 {
     /// <summary>Long enough that no test's clock outruns it, except where expiry is the point.</summary>
-    private static readonly TimeSpan Hold = TimeSpan.FromDays(2);
+    protected static readonly TimeSpan Hold = TimeSpan.FromDays(2);
 
     [Fact]
     public async Task Reserve_HundredRacingRequests_GrantsExactlyTheHourlyLimit()

@@ -58,6 +58,9 @@ internal sealed class SqliteDatabase : IGatewayStoreMigrator, IAsyncDisposable, 
     /// <summary>Trusts the schema as it is: the stores never create or migrate it (tools reading an existing database).</summary>
     public void SkipMigration() => _migrated = true;
 
+    /// <summary>Gets the writer's generation (see <see cref="SqliteWriter.Generation"/>); read it only inside a write.</summary>
+    public long WriterGeneration => _writer.Generation;
+
     /// <summary>Gets the clock the stores count time by.</summary>
     public TimeProvider TimeProvider { get; }
 

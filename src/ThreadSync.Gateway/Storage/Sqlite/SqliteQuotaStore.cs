@@ -12,6 +12,13 @@ namespace ThreadSync.Gateway.Storage.Sqlite;
 /// outstanding hold to settle or release. Reserve and settle each run in one <c>BEGIN IMMEDIATE</c> transaction on the
 /// writer connection; time is the injected <see cref="TimeProvider"/>.
 /// </summary>
+/// <remarks>
+/// The writer keeps a copy of the counter rows it has read, per scope, and applies its own changes to the copy as it
+/// writes them, so a reservation reads no rows (a busy scope has 60 minute slots). The copy is dropped whenever it may be
+/// stale (<see cref="SqliteDatabase.WriterGeneration"/>: another process committed, or a write was rolled back) and
+/// every minute when old rows are pruned. Likewise the earliest expiry of the outstanding holds is remembered, so
+/// expired holds are looked for only once one can have expired.
+/// </remarks>
 internal sealed class SqliteQuotaStore : IQuotaStore
 {
     /// <summary>Slots counted before the current one: the current minute and the 60 before it make the sliding hour.</summary>
@@ -50,9 +57,14 @@ internal sealed class SqliteQuotaStore : IQuotaStore
 
     private readonly SqliteDatabase _db;
 
-    // Touched only under the database's write lock.
+    // Touched only on the writer thread.
     private readonly List<List<Slot>> _slots = [];
+    private readonly Dictionary<(long Kind, string Id), List<CounterRow>> _counters = [];
     private long _prunedMinute = -1;
+    private long _cacheGeneration = long.MinValue;
+
+    /// <summary>The earliest expiry (UTC ticks) among holds not released, <see cref="long.MaxValue"/> for none, or null when unknown.</summary>
+    private long? _nextExpiry;
 
     public SqliteQuotaStore(SqliteDatabase db) => _db = db;
 
@@ -69,7 +81,7 @@ internal sealed class SqliteQuotaStore : IQuotaStore
     {
         ArgumentNullException.ThrowIfNull(reservationId);
         ArgumentNullException.ThrowIfNull(record);
-        return _db.WriteAsync((reservationId, record), static (s, state) => Settle(s, state.reservationId, state.record), cancellationToken);
+        return _db.WriteAsync((this, reservationId, record), static (s, state) => state.Item1.Settle(s, state.reservationId, state.record), cancellationToken);
     }
 
     public ValueTask<QuotaCounts> GetCountsAsync(QuotaScopeKind kind, string id, CancellationToken cancellationToken = default)
@@ -81,14 +93,40 @@ internal sealed class SqliteQuotaStore : IQuotaStore
         {
             var (store, kind, id) = state;
             var now = store._db.TimeProvider.GetUtcNow();
-            ReleaseExpired(s, now);
+            store.UseCurrentCache();
+            store.ReleaseExpiredIfDue(s, now);
             var clock = new Clock(now);
-            var usage = Load(s, kind, id, clock, slots: null);
+            var usage = store.Load(s, kind, id, clock, slots: null);
             return new QuotaCounts(usage.HourRequests, usage.HourTokens, usage.DayTokens, usage.MonthTokens, usage.DayNano, usage.MonthNano);
         }, cancellationToken);
     }
 
-    private static void ReleaseExpired(SqliteSession s, DateTimeOffset now)
+    /// <summary>Drops the in-memory copies when the writer's generation moved (see the class remarks).</summary>
+    private void UseCurrentCache()
+    {
+        var generation = _db.WriterGeneration;
+        if (generation != _cacheGeneration)
+        {
+            _counters.Clear();
+            _nextExpiry = null;
+            _cacheGeneration = generation;
+        }
+    }
+
+    /// <summary>Releases holds past their time, when one can be: the earliest expiry is known, or looked up again after each release.</summary>
+    private void ReleaseExpiredIfDue(SqliteSession s, DateTimeOffset now)
+    {
+        if (_nextExpiry is { } next && SqliteValues.Ticks(now) < next)
+        {
+            return;
+        }
+
+        ReleaseExpired(s, now);
+        var earliest = s.Command("SELECT MIN(expires_at) FROM reservations WHERE released = 0").ExecuteScalar();
+        _nextExpiry = earliest is long ticks ? ticks : long.MaxValue;
+    }
+
+    private void ReleaseExpired(SqliteSession s, DateTimeOffset now)
     {
         var select = s.Command(SelectExpired, "$now");
         select.Set(0, SqliteValues.Ticks(now));
@@ -116,8 +154,9 @@ internal sealed class SqliteQuotaStore : IQuotaStore
         }
     }
 
-    private static bool Settle(SqliteSession s, string reservationId, UsageRecord record)
+    private bool Settle(SqliteSession s, string reservationId, UsageRecord record)
     {
+        UseCurrentCache();
         SqliteUsageLedger.Insert(s, record);
         var select = s.Command(SelectReservation, "$id");
         select.Set(0, reservationId);
@@ -155,7 +194,7 @@ internal sealed class SqliteQuotaStore : IQuotaStore
     }
 
     /// <summary>Adds tokens and cost to a reservation's slot, day and month on each of its scopes (where the rows still exist).</summary>
-    private static void Adjust(SqliteSession s, string scopesJson, long minute, long day, long month, long tokens, long nano)
+    private void Adjust(SqliteSession s, string scopesJson, long minute, long day, long month, long tokens, long nano)
     {
         var adjust = s.Command(AdjustCounters, "$kind", "$id", "$minute", "$day", "$month", "$tokens", "$nano");
         adjust.Set(2, minute);
@@ -166,38 +205,92 @@ internal sealed class SqliteQuotaStore : IQuotaStore
         foreach (var scope in JsonSerializer.Deserialize(scopesJson, SqliteJsonContext.Default.StringArray)!)
         {
             var colon = scope.IndexOf(':', StringComparison.Ordinal);
-            adjust.Set(0, long.Parse(scope.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture));
-            adjust.Set(1, scope[(colon + 1)..]);
+            var kind = long.Parse(scope.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture);
+            var id = scope[(colon + 1)..];
+            adjust.Set(0, kind);
+            adjust.Set(1, id);
             adjust.ExecuteNonQuery();
+            if (_counters.TryGetValue((kind, id), out var rows))
+            {
+                // As the UPDATE: rows that exist change, none is created.
+                Add(rows, 'm', minute, 0, tokens, nano, create: false);
+                Add(rows, 'd', day, 0, tokens, nano, create: false);
+                Add(rows, 'M', month, 0, tokens, nano, create: false);
+            }
         }
     }
 
-    private static ScopeUsage Load(SqliteSession s, QuotaScopeKind kind, string id, in Clock clock, List<Slot>? slots)
+    /// <summary>Adds to the copied row of a period and start, or creates it (in order) when asked and missing.</summary>
+    private static void Add(List<CounterRow> rows, char period, long start, long requests, long tokens, long nano, bool create)
     {
+        var at = 0;
+        for (; at < rows.Count; at++)
+        {
+            var row = rows[at];
+            var order = row.Period != period ? row.Period.CompareTo(period) : row.Start.CompareTo(start);
+            if (order == 0)
+            {
+                row.Requests += requests;
+                row.Tokens += tokens;
+                row.Nano += nano;
+                return;
+            }
+
+            if (order > 0)
+            {
+                break;
+            }
+        }
+
+        if (create)
+        {
+            rows.Insert(at, new CounterRow(period, start) { Requests = requests, Tokens = tokens, Nano = nano });
+        }
+    }
+
+    /// <summary>The counter rows of a scope, in (period, start) order: the in-memory copy, read from the database on first use.</summary>
+    private List<CounterRow> Rows(SqliteSession s, QuotaScopeKind kind, string id)
+    {
+        if (_counters.TryGetValue(((long)kind, id), out var rows))
+        {
+            return rows;
+        }
+
         var select = s.Command(SelectCounters, "$kind", "$id");
         select.Set(0, (long)kind);
         select.Set(1, id);
-        var usage = default(ScopeUsage);
-        using var r = select.ExecuteReader();
-        while (r.Read())
+        rows = [];
+        using (var r = select.ExecuteReader())
         {
-            var start = r.GetInt64(1);
-            switch (r.GetString(0))
+            while (r.Read())
             {
-                case "m" when start >= clock.Minute - WindowSlots:
-                    var requests = r.GetInt64(2);
-                    var tokens = r.GetInt64(3);
-                    usage.HourRequests += requests;
-                    usage.HourTokens += tokens;
-                    slots?.Add(new Slot(start, requests, tokens));
+                rows.Add(new CounterRow(r.GetString(0)[0], r.GetInt64(1)) { Requests = r.GetInt64(2), Tokens = r.GetInt64(3), Nano = r.GetInt64(4) });
+            }
+        }
+
+        _counters[((long)kind, id)] = rows;
+        return rows;
+    }
+
+    private ScopeUsage Load(SqliteSession s, QuotaScopeKind kind, string id, in Clock clock, List<Slot>? slots)
+    {
+        var usage = default(ScopeUsage);
+        foreach (var row in Rows(s, kind, id))
+        {
+            switch (row.Period)
+            {
+                case 'm' when row.Start >= clock.Minute - WindowSlots:
+                    usage.HourRequests += row.Requests;
+                    usage.HourTokens += row.Tokens;
+                    slots?.Add(new Slot(row.Start, row.Requests, row.Tokens));
                     break;
-                case "d" when start == clock.Day:
-                    usage.DayTokens = r.GetInt64(3);
-                    usage.DayNano = r.GetInt64(4);
+                case 'd' when row.Start == clock.Day:
+                    usage.DayTokens = row.Tokens;
+                    usage.DayNano = row.Nano;
                     break;
-                case "M" when start == clock.Month:
-                    usage.MonthTokens = r.GetInt64(3);
-                    usage.MonthNano = r.GetInt64(4);
+                case 'M' when row.Start == clock.Month:
+                    usage.MonthTokens = row.Tokens;
+                    usage.MonthNano = row.Nano;
                     break;
             }
         }
@@ -252,7 +345,7 @@ internal sealed class SqliteQuotaStore : IQuotaStore
         return byKind != 0 ? byKind : string.CompareOrdinal(a.Id, b.Id);
     }
 
-    private static void Upsert(SqliteSession s, QuotaScope[] scopes, in Clock clock, long tokens, long nano)
+    private void Upsert(SqliteSession s, QuotaScope[] scopes, in Clock clock, long tokens, long nano)
     {
         var (sql, names) = UpsertCommand(scopes.Length);
         var upsert = s.Command(sql, names);
@@ -268,6 +361,16 @@ internal sealed class SqliteQuotaStore : IQuotaStore
         }
 
         upsert.ExecuteNonQuery();
+        foreach (var scope in scopes)
+        {
+            if (_counters.TryGetValue(((long)scope.Kind, scope.Id), out var rows))
+            {
+                // As the upsert: one request, its tokens and cost on the slot, day and month, created when missing.
+                Add(rows, 'm', clock.Minute, 1, tokens, nano, create: true);
+                Add(rows, 'd', clock.Day, 1, tokens, nano, create: true);
+                Add(rows, 'M', clock.Month, 1, tokens, nano, create: true);
+            }
+        }
     }
 
     /// <summary>One statement adding a request, its tokens and cost to the slot, day and month of every scope.</summary>
@@ -307,7 +410,8 @@ internal sealed class SqliteQuotaStore : IQuotaStore
     {
         var now = _db.TimeProvider.GetUtcNow();
         var clock = new Clock(now);
-        ReleaseExpired(s, now);
+        UseCurrentCache();
+        ReleaseExpiredIfDue(s, now);
         PruneIfDue(s, clock);
 
         var scopes = reservation.Scopes.ToArray();
@@ -339,10 +443,15 @@ internal sealed class SqliteQuotaStore : IQuotaStore
             insert.Set(4, clock.Month);
             insert.Set(5, reservation.Tokens);
             insert.Set(6, reservation.CostNanoUsd);
-            insert.Set(7, (now + reservation.HoldFor).UtcTicks);
+            var expires = (now + reservation.HoldFor).UtcTicks;
+            insert.Set(7, expires);
             try
             {
                 insert.ExecuteNonQuery();
+                if (_nextExpiry is { } next)
+                {
+                    _nextExpiry = Math.Min(next, expires);
+                }
             }
             catch (SqliteException e) when (e.SqliteExtendedErrorCode == SqlitePrimaryKeyConstraint)
             {
@@ -427,6 +536,23 @@ internal sealed class SqliteQuotaStore : IQuotaStore
         prune.Set(3, clock.Now.UtcTicks - TimeSpan.TicksPerDay);
         prune.ExecuteNonQuery();
         _prunedMinute = clock.Minute;
+
+        // Rather than mirror the deletes, read the (few) rows again on next use.
+        _counters.Clear();
+    }
+
+    /// <summary>The in-memory copy of one <c>quota_counters</c> row.</summary>
+    private sealed class CounterRow(char period, long start)
+    {
+        public char Period { get; } = period;
+
+        public long Start { get; } = start;
+
+        public long Requests { get; set; }
+
+        public long Tokens { get; set; }
+
+        public long Nano { get; set; }
     }
 
     /// <summary>One minute slot of a scope's sliding hour.</summary>

@@ -33,6 +33,7 @@ internal sealed class SqliteWriter : IDisposable
     private bool _waiting;
     private bool _stopping;
     private bool _durableMode;
+    private long _dataVersion = -1;
 
     /// <param name="open">Opens the writer connection.</param>
     /// <param name="syncer">Makes durable writes durable after their commit (file databases); without one, a batch holding a durable write commits with <c>synchronous=FULL</c>.</param>
@@ -43,6 +44,13 @@ internal sealed class SqliteWriter : IDisposable
         _thread = new Thread(Run) { IsBackground = true, Name = "ThreadSync SQLite writer" };
         _thread.Start();
     }
+
+    /// <summary>
+    /// Gets a number that changes whenever what this connection wrote may no longer be what the database holds: another
+    /// connection (another process) committed, a write was rolled back, or a migration ran. Stores that keep a copy of
+    /// rows in memory drop it when the number changed. Read it only from inside a write (on the writer thread).
+    /// </summary>
+    public long Generation { get; private set; }
 
     /// <summary>Queues <paramref name="work"/> to run in the next batch's transaction; completes after that transaction commits.</summary>
     public Task<T> WriteAsync<TState, T>(TState state, Func<SqliteSession, TState, T> work, bool durable, CancellationToken cancellationToken)
@@ -149,6 +157,7 @@ internal sealed class SqliteWriter : IDisposable
 
     private void RunExclusive(Operation operation)
     {
+        Generation++;
         try
         {
             operation.Run(Session());
@@ -174,9 +183,20 @@ internal sealed class SqliteWriter : IDisposable
             session = Session();
             SetDurable(session, durable && _syncer is null);
             session.Begin();
+
+            // SQLite's data_version changes only when another connection committed: then in-memory copies are stale.
+            var dataVersion = (long)session.Command("PRAGMA data_version").ExecuteScalar()!;
+            if (dataVersion != _dataVersion)
+            {
+                _dataVersion = dataVersion;
+                Generation++;
+            }
         }
         catch (Exception ex)
         {
+            // BEGIN may have succeeded before the pragma failed.
+            _session?.Rollback();
+            Generation++;
             FailRange(start, end, ex);
             return;
         }
@@ -207,6 +227,7 @@ internal sealed class SqliteWriter : IDisposable
             }
             catch (Exception ex) when (savepoints)
             {
+                Generation++;
                 operation.Fail(ex);
                 if (!session.RollbackToSavepoint())
                 {
@@ -217,6 +238,7 @@ internal sealed class SqliteWriter : IDisposable
             }
             catch (Exception ex)
             {
+                Generation++;
                 session.Rollback();
                 operation.Fail(ex);
                 return;
@@ -229,6 +251,7 @@ internal sealed class SqliteWriter : IDisposable
         }
         catch (Exception ex)
         {
+            Generation++;
             session.Rollback();
             FailRange(start, end, ex);
             return;
