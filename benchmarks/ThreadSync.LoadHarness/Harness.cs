@@ -69,16 +69,13 @@ internal static class Harness
         var report = Report.Write(results, soak, options, environment);
         Console.WriteLine();
         Console.WriteLine(report);
-        if (!options.Smoke)
+        // Only a publishing run (not --smoke, not --no-readme) writes the report into the repository.
+        if (options.UpdateReadme)
         {
             var file = Path.Combine(HarnessPaths.RepositoryRoot, "benchmarks", "results", $"load-harness-{DateTime.UtcNow:yyyy-MM-dd-HHmm}.md");
             await File.WriteAllTextAsync(file, report);
-            Console.WriteLine($"Written to {file}");
-            if (options.UpdateReadme)
-            {
-                Report.ReplaceReadmeSection(Path.Combine(HarnessPaths.RepositoryRoot, "benchmarks", "README.md"), report);
-                Console.WriteLine("benchmarks/README.md updated.");
-            }
+            Report.ReplaceReadmeSection(Path.Combine(HarnessPaths.RepositoryRoot, "benchmarks", "README.md"), report);
+            Console.WriteLine($"Written to {file} and benchmarks/README.md.");
         }
 
         try

@@ -32,7 +32,7 @@ internal sealed class HarnessOptions
     /// <summary>Gets the configurations to run.</summary>
     public IReadOnlyList<string> Targets { get; private init; } = AllTargets;
 
-    /// <summary>Gets a value indicating whether the results replace the section between the markers in <c>benchmarks/README.md</c>.</summary>
+    /// <summary>Gets a value indicating whether the report is written to <c>benchmarks/results/</c> and replaces the section between the markers in <c>benchmarks/README.md</c>.</summary>
     public bool UpdateReadme { get; private init; } = true;
 
     public static HarnessOptions Parse(string[] args)
