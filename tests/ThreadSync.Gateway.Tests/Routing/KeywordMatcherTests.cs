@@ -21,6 +21,8 @@ public sealed class KeywordMatcherTests
 
     private static readonly KeywordMatcher Matcher = new(Keywords);
 
+    private static readonly KeywordMatcher RoutingKeywordsMatcher = RoutingKeywords.Matcher;
+
     // The 16-bit-lane path, which machines without AVX-512 GFNI run; on machines with it, Matcher takes the wide path.
     private static readonly KeywordMatcher NarrowMatcher = new(Keywords, useWideScan: false);
 
@@ -102,7 +104,7 @@ public sealed class KeywordMatcherTests
 
             var text = builder.ToString(0, length);
             var actual = Scan(text, matcher: matcher);
-            var expected = Reference(text);
+            var expected = Reference(text, Keywords);
             AssertSameScores(expected, actual, $"length {length}: '{text}'");
         }
     }
@@ -133,15 +135,96 @@ public sealed class KeywordMatcherTests
         }
     }
 
+    [Fact]
+    public void Scan_WideAndNarrowPathsAgree_OnLongRandomTexts()
+    {
+        // The wide path narrows the text 2,048 characters at a time (with the next 64 as look-ahead), lists four
+        // candidates per 64-character block without branching (a loop takes the rest) and checks them in a second pass:
+        // texts around one and two chunks, keywords across chunk edges and keyword-dense blocks, against the narrow path.
+        var wide = RoutingKeywords.Matcher;
+        var narrow = new KeywordMatcher(RoutingKeywords.All(), useWideScan: false);
+        string[] pieces = [.. RoutingKeywords.All().Select(k => k.Keyword.TrimEnd('*')), " ", " ", ". ", "\n", "ţ", "耀", "é", "2026", "2025", "```", "`", "without", "problems", "importing", "_", "x"];
+        string[] dense = ["sql", "c#", "api", "git", "bug", "npm", "css", "SQL", " ", " ", ".", "x"];
+        var random = new Random(2048);
+        int[] lengths = [.. Enumerable.Range(1980, 140), .. Enumerable.Range(4030, 140), .. Enumerable.Range(0, 40).Select(_ => random.Next(100, 9000))];
+        foreach (var length in lengths)
+        {
+            var source = length % 5 == 0 ? dense : pieces;
+            var builder = new System.Text.StringBuilder();
+            while (builder.Length < length)
+            {
+                var piece = source[random.Next(source.Length)];
+                builder.Append(random.Next(3) == 0 ? piece.ToUpperInvariant() : piece).Append(random.Next(2) == 0 ? " " : string.Empty);
+            }
+
+            var text = builder.ToString(0, length);
+            var expected = default(SignalScores);
+            narrow.Scan(text, RequestSignals.TextCategories, ref expected, 2025, 2026);
+            var actual = default(SignalScores);
+            wide.Scan(text, RequestSignals.TextCategories, ref actual, 2025, 2026);
+            AssertSameScores(expected, actual, $"length {length} (narrow path expected, wide path actual)");
+        }
+    }
+
+    [Theory]
+    [InlineData(2030)]
+    [InlineData(2048)]
+    [InlineData(4090)]
+    public void Scan_FindsKeywordsAcrossChunkEdges(int around)
+    {
+        // Each keyword once, starting at every position from 20 before to 20 after a multiple of 2,048, in a text long
+        // enough to span the edge; "sqlx" (a near miss of "sql") fills the text so that every block is dense with candidates.
+        foreach (var (keyword, expectedCode, expectedReasoning) in new[] { ("step by step", 0, 1), ("Traceback (most recent call last)", 3, 0), ("SQL", 1, 0) })
+        {
+            for (var position = around - 20; position <= around + 20; position++)
+            {
+                var filler = string.Concat(Enumerable.Repeat("sqlx ", position / 5)) + new string(' ', position % 5);
+                var text = filler + " " + keyword + " ." + new string(' ', 100);
+                var scores = Scan(text, matcher: RoutingKeywordsMatcher);
+                Assert.True((expectedCode, expectedReasoning) == (scores.Code, scores.Reasoning), $"'{keyword}' at {position + 1}: code {scores.Code}, reasoning {scores.Reasoning}");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Scan_ManyKeywordsSharingTheirFirstFourCharacters_AllMatch(bool wide)
+    {
+        // Eight keywords can start with "abcd" (the short "abc" and "ab" match before any fourth character): more than
+        // the wide path compares in one vector, so its check continues in a second group of heads; one is longer than
+        // the 16 characters compared in the vector.
+        (string Keyword, RequestSignals Category, int Weight)[] keywords =
+        [
+            ("abcd", RequestSignals.Code, 1), ("abcde", RequestSignals.Search, 1), ("abcd ef", RequestSignals.Reasoning, 1),
+            ("abcd-ef", RequestSignals.Fast, 1), ("abcdefghijklmnopqrstuvwxyz", RequestSignals.Json, 1), ("abcdx*", RequestSignals.Code, 2),
+            ("abc", RequestSignals.Fast, 1), ("ab", RequestSignals.Search, 1),
+        ];
+        var matcher = new KeywordMatcher(keywords, useWideScan: wide);
+        var random = new Random(4);
+        string[] pieces = ["abcd", "abcde", "abcd ef", "abcd-ef", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyq", "abcdxyz", "abc", "ab", "abcdz", "abcd_", " ", " ", ".", "-", "x"];
+        for (var length = 0; length < 400; length++)
+        {
+            var builder = new System.Text.StringBuilder();
+            while (builder.Length < length)
+            {
+                builder.Append(pieces[random.Next(pieces.Length)]);
+            }
+
+            var text = builder.ToString(0, length);
+            AssertSameScores(Reference(text, keywords), Scan(text, matcher: matcher), $"length {length}: '{text}'");
+        }
+    }
+
     private static void AssertSameScores(SignalScores expected, SignalScores actual, string context) =>
         Assert.True(
             (expected.Code, expected.Search, expected.Reasoning, expected.Fast, expected.Json) == (actual.Code, actual.Search, actual.Reasoning, actual.Fast, actual.Json),
             $"{context}: expected {expected.Code}/{expected.Search}/{expected.Reasoning}/{expected.Fast}/{expected.Json}, got {actual.Code}/{actual.Search}/{actual.Reasoning}/{actual.Fast}/{actual.Json}");
 
-    private static SignalScores Reference(string text)
+    private static SignalScores Reference(string text, IEnumerable<(string Keyword, RequestSignals Category, int Weight)> keywords)
     {
         var scores = default(SignalScores);
-        foreach (var (keyword, category, weight) in Keywords)
+        foreach (var (keyword, category, weight) in keywords)
         {
             var prefix = keyword.EndsWith('*');
             var value = Regex.Escape(prefix ? keyword[..^1] : keyword);

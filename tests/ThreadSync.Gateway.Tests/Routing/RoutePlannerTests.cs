@@ -37,6 +37,24 @@ public sealed class RoutePlannerTests
         Assert.Equal($"intent={intent}; needs={(intent == "search" ? "search" : "none")}; strategy=balanced; chose={model}", decision.Reason);
     }
 
+    [Fact]
+    public void DecideHeuristic_OnTheSystemClock_CountsThisYearAndNotTheNext()
+    {
+        // With the system clock the planner keeps the current year for up to a second (RoutePlanner.CurrentYear): the
+        // first decision reads the clock, the next ones the kept year.
+        var planner = RoutingTestCatalog.Planner(time: TimeProvider.System);
+        var year = DateTimeOffset.UtcNow.Year;
+        for (var i = 0; i < 3; i++)
+        {
+            var thisYear = Decide(planner, User($"Results of {year} please")).Intent.ToName();
+            var nextYear = Decide(planner, User($"Results of {year + 1} please")).Intent.ToName();
+            if (DateTimeOffset.UtcNow.Year == year)
+            {
+                Assert.Equal(("search", "general"), (thisYear, nextYear));
+            }
+        }
+    }
+
     [Theory]
     [InlineData(CodePrompt, "cheap-coder")]
     [InlineData(FastPrompt, "text-only")]

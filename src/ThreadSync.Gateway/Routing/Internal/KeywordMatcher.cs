@@ -13,14 +13,17 @@ namespace ThreadSync.Gateway.Routing.Internal;
 /// </summary>
 /// <remarks>
 /// <para>Keywords match only as words, so the scan visits word starts only. On AVX-512 machines with GFNI and VBMI
-/// (Ice Lake, Zen 4 and later) each step narrows 64 characters to bytes, marks the word starts and asks
-/// <see cref="KeywordPrefixFilter"/> which of them could begin a keyword, all in SIMD; about one word in twenty reaches
-/// the exact check. Elsewhere each SIMD step (32, 16 or 8 characters) marks the word starts and hashes every lane's
-/// first four case-folded characters to 16 bits; an 8 KB bit filter, set for every way a keyword (or a year) can begin,
-/// lets about 4% of other words through. The exact check: a 32 KB table gives the group of keywords sharing the first
-/// three folded characters, the fourth character narrows it, and each keyword's first 16 characters are compared in
-/// one vector operation. About 0.4 µs per 2 KB of prose on the project's 2-core Xeon (the AVX-512 path), plus about
-/// 10 ns per word that passes the filter.</para>
+/// (Ice Lake, Zen 4 and later) the text is narrowed to bytes 2,048 characters at a time; each 64-byte block then marks
+/// its word starts and asks <see cref="KeywordPrefixFilter"/> which of them could begin a keyword, all in SIMD, and
+/// lists those candidates (about one word in ten on a developer question, none on most prose). A second pass compares
+/// each candidate's next 16 bytes with the heads of all keywords sharing its first four folded characters in one
+/// 512-bit operation, so only real matches branch (<see cref="CheckCandidates"/>). About 0.4 µs per 2 KB of prose and
+/// 0.65–0.75 µs for the 2 KB developer question of the benchmarks (37 candidates, 6 matches) on the project's 2-core
+/// Xeon. Elsewhere each SIMD step (32, 16 or 8 characters) marks the word starts and hashes every lane's first four
+/// case-folded characters to 16 bits; an 8 KB bit filter, set for every way a keyword (or a year) can begin, lets about
+/// 4% of other words through to the exact check: a 32 KB table gives the group of keywords sharing the first three
+/// folded characters, the fourth character narrows it, and each keyword's first 16 characters are compared in one
+/// vector operation, about 10 ns per word that passes the filter.</para>
 /// <para>Why not <see cref="System.Buffers.SearchValues{T}"/> of strings: with this many keywords it falls back to
 /// Aho-Corasick, measured at about 14 µs per 2 KB on the project's 2-core Xeon, and even eight case-insensitive
 /// keywords (Teddy) took about 1 µs; the word-start filter does all ~200 in one pass.</para>
@@ -36,13 +39,18 @@ internal sealed class KeywordMatcher
     private const int KeyBits = 5;
     private const int WideBlock = 64;
 
-    // Indexes for vpermt2b over (the 64 characters, the 64 starting three later): each lane's next and second-next character.
+    // The wide path narrows the text to bytes this many characters at a time (a multiple of WideBlock), into a stack buffer.
+    private const int ChunkChars = 32 * WideBlock;
+
+    // Keyword heads compared at once by the wide path's exact check: four of 16 bytes, one 512-bit vector.
+    private const int PackSlots = 4;
+
+    // The position bits of a MatchEntry: positions in a chunk are below ChunkChars.
+    private const uint MatchPositionMask = (1 << 12) - 1;
+
     // 1 for the ASCII word characters (letters, digits, '_'), by character code: the two halves of a vpermi2b table.
     private static readonly Vector512<byte> WordCharsLow = Vector512.Create([.. Enumerable.Range(0, 64).Select(c => (byte)(IsAsciiWordChar((char)c) ? 1 : 0))]);
     private static readonly Vector512<byte> WordCharsHigh = Vector512.Create([.. Enumerable.Range(64, 64).Select(c => (byte)(IsAsciiWordChar((char)c) ? 1 : 0))]);
-
-    private static readonly Vector512<byte> AheadOne = Vector512.Create([.. Enumerable.Range(1, 64).Select(k => (byte)(k < 64 ? k : 64 + 61))]);
-    private static readonly Vector512<byte> AheadTwo = Vector512.Create([.. Enumerable.Range(2, 64).Select(k => (byte)(k < 64 ? k : 64 + k - 3))]);
 
     private readonly byte[] _groupOfKey = new byte[1 << (3 * KeyBits)];
     private readonly Keyword[] _keywords;
@@ -50,6 +58,14 @@ internal sealed class KeywordMatcher
     private readonly uint[] _fourthCharsOfGroup;
     private readonly ulong[] _filterBits;
     private readonly KeywordPrefixFilter? _prefixFilter;
+
+    // The wide path's exact check (see CheckCandidates): the first pack of each (group, folded fourth character), and
+    // per pack its vectors (heads, case bits, covered lanes), its keywords (indexes into _keywords, PackSlots per pack)
+    // and the pack that continues it (0: none; pack 0 is empty).
+    private readonly ushort[] _packOfGroupFourth = [];
+    private readonly Vector512<byte>[] _packVectors = [];
+    private readonly int[] _packKeywords = [];
+    private readonly ushort[] _packNext = [];
 
     /// <summary>Initializes a new instance of the <see cref="KeywordMatcher"/> class.</summary>
     /// <param name="keywords">The keywords (ASCII, starting with a letter, digit or '_'; a trailing '*' makes a prefix), their categories and weights.</param>
@@ -110,6 +126,10 @@ internal sealed class KeywordMatcher
         // A second filter on the folded fourth character keeps common words ("the", "for", "in") that share a
         // keyword's first three characters from reaching the comparisons. Shorter keywords allow any fourth character.
         _fourthCharsOfGroup = ordered.Select(g => g.Aggregate(0u, (mask, k) => mask | (k.Text.Length > 3 ? 1u << Fold(k.Text[3]) : uint.MaxValue))).ToArray();
+        if (_prefixFilter is not null)
+        {
+            (_packOfGroupFourth, _packVectors, _packKeywords, _packNext) = BuildPacks(_keywords, _groupStarts);
+        }
 
         // The 16-bit-lane path's filter (the AVX-512 path has its own): one bit per 16-bit hash of a word start's first
         // four folded characters, set for every combination a keyword (or a year, "20..") can start with: 8 KB; about
@@ -216,68 +236,284 @@ internal sealed class KeywordMatcher
     }
 
     /// <summary>
-    /// The AVX-512 scan: 64 characters a step, narrowed to bytes; word starts and the prefix filter in SIMD, so only
-    /// candidate words reach the exact check.
+    /// The AVX-512 scan, in three passes over each chunk of up to <see cref="ChunkChars"/> characters: narrow the chunk to
+    /// bytes (<see cref="NarrowChunk"/>); find the candidate word starts and list their positions
+    /// (<see cref="FindCandidates"/>); check each candidate against the keyword heads that share its first four
+    /// characters (<see cref="CheckCandidates"/>).
     /// </summary>
+    /// <remarks>
+    /// Why passes: the single pass this replaced checked each candidate as its block found it, branching on the block's
+    /// candidate count, the fourth character and each keyword of the group. Those branches follow the text, so they
+    /// mispredicted, about 10 ns per candidate, and most candidates are near misses ("without" for "without
+    /// explanation", "problems" for "probability"). Now the only branch per candidate that follows the text is taken by
+    /// the real matches. The byte copy also gives each block the characters after it by unaligned loads (no
+    /// permutations) and makes the text's last partial block an ordinary one. The buffers are not zeroed
+    /// (<see cref="SkipLocalsInitAttribute"/>): every byte read is written first.
+    /// </remarks>
+    [SkipLocalsInit]
     private void ScanWide(ReadOnlySpan<char> text, KeywordPrefixFilter filter, ref ScanState state, ref SignalScores scores)
     {
-        // Each block reads the three characters after it.
-        var whole = Math.Max(0, (text.Length - 3) / WideBlock);
-        ulong previous = 0;
-        ScanBlocks(text, text, 0, whole, filter, ref previous, ref state, ref scores);
-        var rest = whole * WideBlock;
-        if (rest < text.Length)
+        // The chunk, the 64 characters after it (the exact check reads 16 characters from each candidate) and a block of
+        // zeros after the text's end; at most one position per two characters starts a word, plus the flattening's slack.
+        Span<byte> bytes = Align(stackalloc byte[ChunkChars + (3 * WideBlock)], ChunkChars + (2 * WideBlock));
+        Span<uint> positions = stackalloc uint[(ChunkChars / 2) + (2 * PackSlots)];
+        ulong previousIsWord = 0;
+        for (var start = 0; start < text.Length; start += ChunkChars)
         {
-            // The last characters, too few for a block and the three after it, are scanned from a copy padded with
-            // spaces (never part of a word); the exact checks still read the text itself.
-            Span<char> padded = stackalloc char[(2 * WideBlock) + 3];
-            padded.Fill(' ');
-            text[rest..].CopyTo(padded);
-            ScanBlocks(padded, text, rest, (text.Length - rest + WideBlock - 1) / WideBlock, filter, ref previous, ref state, ref scores);
+            var length = Math.Min(ChunkChars, text.Length - start);
+            NarrowChunk(text, start, Math.Min(length + WideBlock, text.Length - start), bytes);
+            var count = FindCandidates(text, start, length, bytes, filter, ref previousIsWord, positions, ref state, ref scores);
+            CheckCandidates(text, start, bytes, positions[..count], state.Categories, ref scores);
         }
     }
 
     /// <summary>
-    /// Scans <paramref name="blocks"/> blocks of 64 characters of <paramref name="source"/>, which are those of
-    /// <paramref name="text"/> from <paramref name="position"/>, and the three characters after them.
+    /// The part of <paramref name="buffer"/> (at least <paramref name="length"/> + 63 bytes long) of
+    /// <paramref name="length"/> bytes that starts at a multiple of 64: the 64-byte stores of the narrowed text then
+    /// never straddle a cache line or page, and the loads that do can be served once the stores are in cache.
     /// </summary>
-    private void ScanBlocks(ReadOnlySpan<char> source, ReadOnlySpan<char> text, int position, int blocks, KeywordPrefixFilter filter, ref ulong previousIsWord, ref ScanState state, ref SignalScores scores)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Span<byte> Align(Span<byte> buffer, int length)
     {
-        ref var first = ref Unsafe.As<char, short>(ref MemoryMarshal.GetReference(source));
-        var previous = previousIsWord;
-        var findYears = state.MaxYear > 0;
-        for (var i = 0; i < blocks * WideBlock; i += WideBlock)
+        // The stack does not move, so the address taken here stays valid.
+        var address = Unsafe.ByteOffset(ref Unsafe.NullRef<byte>(), ref MemoryMarshal.GetReference(buffer));
+        return buffer.Slice((int)(-address & (WideBlock - 1)), length);
+    }
+
+    /// <summary>
+    /// Narrows <paramref name="count"/> characters of <paramref name="text"/> from <paramref name="start"/> into
+    /// <paramref name="bytes"/> (ASCII unchanged, see <see cref="Narrow"/>), then writes 64 zero bytes after them.
+    /// </summary>
+    [SkipLocalsInit]
+    private static void NarrowChunk(ReadOnlySpan<char> text, int start, int count, Span<byte> bytes)
+    {
+        ref var source = ref Unsafe.As<char, short>(ref MemoryMarshal.GetReference(text));
+        ref var target = ref MemoryMarshal.GetReference(bytes);
+        var i = 0;
+        for (; i <= count - WideBlock; i += WideBlock)
         {
-            var chars = Narrow(ref first, i);
-            var ahead = Narrow(ref first, i + 3);
-            var next1 = Avx512Vbmi.PermuteVar64x8x2(chars, AheadOne, ahead);
-            var next2 = Avx512Vbmi.PermuteVar64x8x2(chars, AheadTwo, ahead);
+            Narrow(ref source, start + i).StoreUnsafe(ref target, (nuint)i);
+        }
+
+        if (i < count)
+        {
+            // Fewer than 64 characters remain, and the text ends with them (only the last chunk has a partial block).
+            // Narrow the text's last 64 characters and move the wanted ones down rather than copy them to a padded
+            // buffer; only a text shorter than a block is copied. Lanes past the text are zeroed: never a word character,
+            // never part of a keyword.
+            var rest = count - i;
+            Vector512<byte> last;
+            if (text.Length >= WideBlock)
+            {
+                last = Avx512Vbmi.PermuteVar64x8(Narrow(ref source, text.Length - WideBlock), Vector512<byte>.Indices + Vector512.Create((byte)(WideBlock - rest)));
+            }
+            else
+            {
+                Span<char> copy = stackalloc char[WideBlock];
+                text.CopyTo(copy);
+                last = Narrow(ref Unsafe.As<char, short>(ref MemoryMarshal.GetReference(copy)), 0);
+            }
+
+            (last & Vector512.LessThan(Vector512<byte>.Indices, Vector512.Create((byte)rest))).StoreUnsafe(ref target, (nuint)i);
+            i += WideBlock;
+        }
+
+        Vector512<byte>.Zero.StoreUnsafe(ref target, (nuint)i);
+    }
+
+    /// <summary>
+    /// Finds the candidate word starts among the first <paramref name="length"/> bytes of a narrowed chunk (which starts
+    /// at <paramref name="start"/> in <paramref name="text"/>), writes their positions in the chunk to
+    /// <paramref name="positions"/> and returns how many; code fences are checked on the way.
+    /// </summary>
+    private static int FindCandidates(ReadOnlySpan<char> text, int start, int length, ReadOnlySpan<byte> bytes, KeywordPrefixFilter filter, ref ulong previousIsWord, Span<uint> positions, ref ScanState state, ref SignalScores scores)
+    {
+        ref var first = ref MemoryMarshal.GetReference(bytes);
+        ref var output = ref MemoryMarshal.GetReference(positions);
+        var previous = previousIsWord;
+        var findYears = state.MaxYear > 0 && !state.YearFound;
+        var count = 0;
+        for (var i = 0; i < length; i += WideBlock)
+        {
+            var chars = Vector512.LoadUnsafe(ref first, (nuint)i);
+            var next1 = Vector512.LoadUnsafe(ref first, (nuint)(i + 1));
+            var next2 = Vector512.LoadUnsafe(ref first, (nuint)(i + 2));
+            var next3 = Vector512.LoadUnsafe(ref first, (nuint)(i + 3));
 
             // Word characters by table (vpermi2b reads the low seven bits; bytes from 128 up are never word characters).
             var words = ~Vector512.Equals(Avx512Vbmi.PermuteVar64x8x2(WordCharsLow, chars, WordCharsHigh), Vector512<byte>.Zero).ExtractMostSignificantBits()
                 & ~chars.ExtractMostSignificantBits();
             var starts = words & ~((words << 1) | previous);
             previous = words >> 63;
-            var candidates = filter.Candidates(chars, next1, next2, ahead);
             if (findYears)
             {
-                candidates |= (Vector512.Equals(chars, Vector512.Create((byte)'2')) & Vector512.Equals(next1, Vector512.Create((byte)'0'))).ExtractMostSignificantBits();
+                var years = (Vector512.Equals(chars, Vector512.Create((byte)'2')) & Vector512.Equals(next1, Vector512.Create((byte)'0'))).ExtractMostSignificantBits() & starts;
+                if (years != 0)
+                {
+                    CheckYears(text, start + i, years, ref state, ref scores);
+                    findYears = !state.YearFound;
+                }
             }
 
-            candidates &= starts;
-            while (candidates != 0)
+            // Flatten the mask into positions without a branch per candidate: four are written whatever the count (a
+            // block rarely has more; a loop writes the rest), those past it are overwritten next or ignored. Blocks
+            // without candidates skip it: that branch mispredicts far less often than one per candidate would, and
+            // writing four positions for nothing cost prose ~10% (the scalar work competes with the vector work).
+            var candidates = filter.Candidates(chars, next1, next2, next3) & starts;
+            if (candidates != 0)
             {
-                VisitWord(text, position + i + BitOperations.TrailingZeroCount(candidates), ref state, ref scores);
-                candidates &= candidates - 1;
+                var found = BitOperations.PopCount(candidates);
+                ref var slot = ref Unsafe.Add(ref output, count);
+                for (var k = 0; k < PackSlots; k++)
+                {
+                    Unsafe.Add(ref slot, k) = (uint)(i + BitOperations.TrailingZeroCount(candidates));
+                    candidates &= candidates - 1;
+                }
+
+                for (var k = PackSlots; k < found; k++)
+                {
+                    Unsafe.Add(ref slot, k) = (uint)(i + BitOperations.TrailingZeroCount(candidates));
+                    candidates &= candidates - 1;
+                }
+
+                count += found;
             }
 
             if (Vector512.EqualsAny(chars, Vector512.Create((byte)'`')))
             {
-                CheckFences(text, position + i, Vector512.Equals(chars, Vector512.Create((byte)'`')).ExtractMostSignificantBits(), ref state, ref scores);
+                CheckFences(text, start + i, Vector512.Equals(chars, Vector512.Create((byte)'`')).ExtractMostSignificantBits(), ref state, ref scores);
             }
         }
 
         previousIsWord = previous;
+        return count;
+    }
+
+    /// <summary>
+    /// The exact check of the candidates of a narrowed chunk: the first three folded characters give the group, the
+    /// fourth its pack, and one vector operation compares the candidate's next 16 bytes with the pack's keyword heads.
+    /// </summary>
+    /// <remarks>
+    /// <para>The loop only keeps the candidates where a head matched, with their pack and matching slots (see
+    /// <see cref="MatchEntry"/>), in place and without a branch; a second loop scores them (<see cref="AcceptMatch"/>).
+    /// So the loop has no call (with one, the JIT saved and reloaded about ten values per candidate) and no branch that
+    /// follows the text: most candidates are near misses. Repeating the lookups for the matches instead of keeping
+    /// them measured 10–35 ns slower per match.</para>
+    /// <para>Bytes compare as the characters would: a keyword is ASCII, and a character outside ASCII narrows to 0 or a
+    /// byte from 128 up, which matches no keyword byte even with the case bit set; past the text's end the bytes are 0.</para>
+    /// </remarks>
+    private void CheckCandidates(ReadOnlySpan<char> text, int start, ReadOnlySpan<byte> bytes, Span<uint> positions, RequestSignals categories, ref SignalScores scores)
+    {
+        ref var first = ref MemoryMarshal.GetReference(bytes);
+        ref var list = ref MemoryMarshal.GetReference(positions);
+        ref var packNext = ref MemoryMarshal.GetArrayDataReference(_packNext);
+        var matched = 0;
+        for (var k = 0; k < positions.Length; k++)
+        {
+            var position = Unsafe.Add(ref list, k);
+            ref var at = ref Unsafe.Add(ref first, position);
+            var pack = PackOf(ref at);
+            var head = HeadOf(ref at);
+            var hits = HeadHits(head, pack);
+            var any = hits;
+            for (var next = (int)Unsafe.Add(ref packNext, pack); next != 0; next = Unsafe.Add(ref packNext, next))
+            {
+                any |= HeadHits(head, next);
+            }
+
+            // Writes never pass reads (matched <= k). any is at most 0xF: 0 - any has its top bit set unless it is 0.
+            Unsafe.Add(ref list, matched) = MatchEntry(position, pack, hits);
+            matched += (int)((0u - any) >> 31);
+        }
+
+        for (var k = 0; k < matched; k++)
+        {
+            var entry = Unsafe.Add(ref list, k);
+            var position = entry & MatchPositionMask;
+            AcceptMatch(text, start + (int)position, ref Unsafe.Add(ref first, position), entry, categories, ref scores);
+        }
+    }
+
+    /// <summary>
+    /// A candidate with a matching head, as <see cref="CheckCandidates"/> keeps it: the position in the chunk (bits 0-11),
+    /// the first pack (bits 12-27) and its matching slots (bits 28-31).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint MatchEntry(uint position, int pack, uint slots) => position | ((uint)pack << 12) | (slots << 28);
+
+    /// <summary>
+    /// Scores the keywords of a <see cref="MatchEntry"/> at <paramref name="position"/> in the group's order (longest
+    /// first), as <see cref="MatchGroup"/> does; the packs that continue the first are compared here.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void AcceptMatch(ReadOnlySpan<char> text, int position, ref byte at, uint entry, RequestSignals categories, ref SignalScores scores)
+    {
+        // The SIMD pass only sees ASCII: a non-ASCII letter before the word means it is not a word start after all.
+        if (position > 0 && text[position - 1] > 127 && IsWordChar(text[position - 1]))
+        {
+            return;
+        }
+
+        var rest = text[position..];
+        var seen = RequestSignals.None;
+        var pack = (int)(entry >> 12) & ushort.MaxValue;
+        for (var slots = entry >> 28; ; slots = HeadHits(HeadOf(ref at), pack))
+        {
+            for (; slots != 0; slots &= slots - 1)
+            {
+                Accept(rest, _keywords[_packKeywords[(pack * PackSlots) + BitOperations.TrailingZeroCount(slots)]], categories, ref seen, ref scores);
+            }
+
+            pack = _packNext[pack];
+            if (pack == 0)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>The first pack of the keywords that could start at <paramref name="at"/> in a narrowed chunk (0 when none).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int PackOf(ref byte at)
+    {
+        // The folded first four characters, one per byte: the group's key is the first three, five bits each.
+        var folded = (Unsafe.ReadUnaligned<uint>(ref at) | 0x20202020u) & 0x1F1F1F1Fu;
+        var key = ((folded & 0x1F) << (2 * KeyBits)) | ((folded >> (8 - KeyBits)) & (0x1F << KeyBits)) | ((folded >> 16) & 0x1F);
+        var group = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_groupOfKey), key);
+        return Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_packOfGroupFourth), (group << KeyBits) | (int)(folded >> 24));
+    }
+
+    /// <summary>The 16 bytes at <paramref name="at"/> in each 128-bit lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<byte> HeadOf(ref byte at)
+    {
+        var head = Vector128.LoadUnsafe(ref at).AsUInt64().ToVector256Unsafe().ToVector512Unsafe();
+        return Avx512F.Shuffle4x128(head, head, 0).AsByte();
+    }
+
+    /// <summary>Which slots of a pack match <paramref name="head"/>: bit k for slot k.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private uint HeadHits(Vector512<byte> head, int pack)
+    {
+        // Per 16-byte slot: the case bit set where the keyword has a letter, compared where it has characters; a slot
+        // matches when both its quadwords are equal (bits 2k and 2k + 1), folded here to bit k.
+        ref var vectors = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_packVectors), pack * 3);
+        var equal = (uint)Vector512.Equals((((head | Unsafe.Add(ref vectors, 1)) ^ vectors) & Unsafe.Add(ref vectors, 2)).AsUInt64(), Vector512<ulong>.Zero).ExtractMostSignificantBits();
+        var pairs = equal & (equal >> 1) & 0x55;
+        pairs = (pairs | (pairs >> 1)) & 0x33;
+        return (pairs | (pairs >> 2)) & 0xF;
+    }
+
+    private static void CheckYears(ReadOnlySpan<char> text, int offset, ulong starts, ref ScanState state, ref SignalScores scores)
+    {
+        for (; starts != 0 && !state.YearFound; starts &= starts - 1)
+        {
+            if (IsYearAt(text, offset + BitOperations.TrailingZeroCount(starts), state.MinYear, state.MaxYear))
+            {
+                state.YearFound = true;
+                scores.Add(RequestSignals.Search, 1);
+            }
+        }
     }
 
     /// <summary>Loads 64 characters as bytes: ASCII unchanged, everything above 255 saturated to 0 or 255.</summary>
@@ -302,6 +538,93 @@ internal sealed class KeywordMatcher
 
     /// <summary>The filter hash of a 15-bit key and a folded fourth character, as the SIMD loops compute it in 16-bit lanes.</summary>
     private static int FilterHash(int key, int fourth) => (ushort)((key << KeyBits) ^ (key >> (16 - KeyBits)) ^ fourth);
+
+    /// <summary>
+    /// Builds the wide path's packs: for each group and folded fourth character, the group's keywords that can match
+    /// there (shorter than four characters, or with that fourth character) in the group's order (longest first),
+    /// <see cref="PackSlots"/> to a pack; a longer list continues in the next pack. Equal lists share their packs.
+    /// </summary>
+    private static (ushort[] PackOf, Vector512<byte>[] Vectors, int[] Keywords, ushort[] Next) BuildPacks(Keyword[] keywords, int[] groupStarts)
+    {
+        var groups = groupStarts.Length - 1;
+        var packOf = new ushort[groups << KeyBits];
+        var lists = new List<int[]> { Array.Empty<int>() };
+        var next = new List<ushort> { 0 };
+        var firstPackOf = new Dictionary<string, ushort>(StringComparer.Ordinal);
+        for (var group = 0; group < groups; group++)
+        {
+            for (var fourth = 0; fourth < 1 << KeyBits; fourth++)
+            {
+                var members = Enumerable.Range(groupStarts[group], groupStarts[group + 1] - groupStarts[group])
+                    .Where(k => keywords[k].Text.Length <= 3 || Fold(keywords[k].Text[3]) == fourth)
+                    .ToArray();
+                if (members.Length == 0)
+                {
+                    continue;
+                }
+
+                var signature = string.Join(',', members);
+                if (!firstPackOf.TryGetValue(signature, out var firstPack))
+                {
+                    if (lists.Count + ((members.Length + PackSlots - 1) / PackSlots) > ushort.MaxValue)
+                    {
+                        throw new ArgumentException("Too many keyword packs.", nameof(keywords));
+                    }
+
+                    firstPack = (ushort)lists.Count;
+                    for (var k = 0; k < members.Length; k += PackSlots)
+                    {
+                        lists.Add(members[k..Math.Min(k + PackSlots, members.Length)]);
+                        next.Add(k + PackSlots < members.Length ? (ushort)lists.Count : (ushort)0);
+                    }
+
+                    firstPackOf[signature] = firstPack;
+                }
+
+                packOf[(group << KeyBits) | fourth] = firstPack;
+            }
+        }
+
+        // Per pack: the heads (letters lower-cased), the case bits and the covered lanes, 16 bytes per slot. An empty
+        // slot covers every lane with head 0 and the case bit set everywhere: (byte | 0x20) is never 0, so it never matches.
+        var vectors = new Vector512<byte>[lists.Count * 3];
+        var slots = new int[lists.Count * PackSlots];
+        var head = new byte[WideBlock];
+        var caseBits = new byte[WideBlock];
+        var covered = new byte[WideBlock];
+        for (var pack = 0; pack < lists.Count; pack++)
+        {
+            for (var slot = 0; slot < PackSlots; slot++)
+            {
+                var text = slot < lists[pack].Length ? keywords[lists[pack][slot]].Text : null;
+                for (var i = 0; i < Keyword.HeadLength; i++)
+                {
+                    var lane = (slot * Keyword.HeadLength) + i;
+                    if (text is null)
+                    {
+                        (head[lane], caseBits[lane], covered[lane]) = (0, 0x20, byte.MaxValue);
+                    }
+                    else if (i < text.Length)
+                    {
+                        var letter = char.IsAsciiLetter(text[i]);
+                        (head[lane], caseBits[lane], covered[lane]) = ((byte)(letter ? text[i] | 0x20 : text[i]), letter ? (byte)0x20 : (byte)0, byte.MaxValue);
+                    }
+                    else
+                    {
+                        (head[lane], caseBits[lane], covered[lane]) = (0, 0, 0);
+                    }
+                }
+
+                slots[(pack * PackSlots) + slot] = text is null ? 0 : lists[pack][slot];
+            }
+
+            vectors[pack * 3] = Vector512.Create(head);
+            vectors[(pack * 3) + 1] = Vector512.Create(caseBits);
+            vectors[(pack * 3) + 2] = Vector512.Create(covered);
+        }
+
+        return (packOf, vectors, slots, [.. next]);
+    }
 
     private static IEnumerable<int> KeysOf(string keyword)
     {
