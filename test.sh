@@ -44,7 +44,9 @@ smoke=0
 if [ "$status" -eq 0 ]; then
   echo
   echo "Load harness smoke run:"
-  if dotnet run -c Release --no-build --project benchmarks/ThreadSync.LoadHarness -- --smoke; then
+  # Built here: `dotnet test` builds only what the test projects need (the harness also builds the reference server).
+  if dotnet build -c Release -nologo -v quiet benchmarks/ThreadSync.LoadHarness \
+    && dotnet run -c Release --no-build --project benchmarks/ThreadSync.LoadHarness -- --smoke; then
     smoke=1
   else
     status=1
