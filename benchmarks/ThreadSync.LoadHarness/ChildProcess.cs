@@ -22,10 +22,6 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     public string Name { get; }
 
-    public int Id => _process.Id;
-
-    public bool HasExited => _process.HasExited;
-
     /// <summary>Starts <paramref name="fileName"/> with its output in <c><paramref name="logDirectory"/>/<paramref name="name"/>.log</c>.</summary>
     public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, string logDirectory, string? workingDirectory = null)
     {

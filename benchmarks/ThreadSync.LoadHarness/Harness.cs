@@ -37,7 +37,7 @@ internal static class Harness
         {
             Console.WriteLine($"== {name}");
             var processes = new List<ChildProcess>();
-            var result = new TargetResult(name, name.StartsWith("threadsync", StringComparison.Ordinal));
+            var result = new TargetResult(name);
             try
             {
                 var target = await StartAsync(name, upstreamBase, work, logs, control, environment);
@@ -102,7 +102,7 @@ internal static class Harness
         switch (name)
         {
             case "direct":
-                return new Target(name, [new Uri(upstream, "chat/completions")], [new("Authorization", "Bearer " + UpstreamKey)], [], isThreadSync: false);
+                return new Target(name, [new Uri(upstream, "chat/completions")], [new("Authorization", "Bearer " + UpstreamKey)], []);
             case "threadsync-sqlite":
                 return await ThreadSyncGateway.StartAsync(name, 1, upstream, postgres: null, Directory.CreateDirectory(Path.Combine(work, name)).FullName, logs, control);
             case "threadsync-postgres-x2":

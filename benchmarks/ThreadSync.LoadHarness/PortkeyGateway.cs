@@ -43,7 +43,7 @@ internal static class PortkeyGateway
                 new("x-portkey-provider", "openai"),
                 new("x-portkey-custom-host", upstream.ToString().TrimEnd('/')),
             ];
-            return (new Target("portkey", [new Uri(baseUrl, "v1/chat/completions")], headers, [process], isThreadSync: false), Version(directory));
+            return (new Target("portkey", [new Uri(baseUrl, "v1/chat/completions")], headers, [process]), Version(directory));
         }
         catch
         {

@@ -27,7 +27,7 @@ internal static class Report
 
         foreach (var rate in results.SelectMany(r => r.Runs.Keys).Distinct().Order())
         {
-            WriteRate(md, results, direct, rate, options);
+            WriteRate(md, results, direct, rate);
         }
 
         if (!options.Smoke)
@@ -41,9 +41,9 @@ internal static class Report
         return md.ToString();
     }
 
-    private static void WriteRate(StringBuilder md, IReadOnlyList<TargetResult> results, TargetResult? direct, int rate, HarnessOptions options)
+    private static void WriteRate(StringBuilder md, IReadOnlyList<TargetResult> results, TargetResult? direct, int rate)
     {
-        var duration = options.Smoke ? 1 : options.Duration.TotalSeconds;
+        var duration = results.Where(r => r.Runs.ContainsKey(rate)).Select(r => r.Runs[rate].Plain.Duration.TotalSeconds).FirstOrDefault();
         var floor = direct is not null && direct.Runs.TryGetValue(rate, out var d) ? d : default;
         Line(md, $"**Non-streaming**, open loop at {rate:N0} requests/s for {duration:0} s (times in ms):");
         md.AppendLine();

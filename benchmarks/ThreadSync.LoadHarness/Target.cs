@@ -4,7 +4,7 @@ namespace ThreadSync.LoadHarness;
 /// One configuration under load: where to send (requests alternate between several instances), what headers to add,
 /// and the processes behind it (for memory figures).
 /// </summary>
-internal sealed class Target(string name, IReadOnlyList<Uri> endpoints, IReadOnlyList<KeyValuePair<string, string>> headers, IReadOnlyList<ChildProcess> processes, bool isThreadSync)
+internal sealed class Target(string name, IReadOnlyList<Uri> endpoints, IReadOnlyList<KeyValuePair<string, string>> headers, IReadOnlyList<ChildProcess> processes)
 {
     /// <summary>Gets the name shown in the report.</summary>
     public string Name { get; } = name;
@@ -17,7 +17,4 @@ internal sealed class Target(string name, IReadOnlyList<Uri> endpoints, IReadOnl
 
     /// <summary>Gets the gateway processes (not the shared upstream).</summary>
     public IReadOnlyList<ChildProcess> Processes { get; } = processes;
-
-    /// <summary>Gets a value indicating whether the target is ThreadSync, whose responses carry <c>x-threadsync-overhead-ms</c>.</summary>
-    public bool IsThreadSync { get; } = isThreadSync;
 }

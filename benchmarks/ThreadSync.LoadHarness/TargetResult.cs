@@ -1,11 +1,9 @@
 namespace ThreadSync.LoadHarness;
 
 /// <summary>Everything measured for one configuration.</summary>
-internal sealed class TargetResult(string name, bool isThreadSync)
+internal sealed class TargetResult(string name)
 {
     public string Name { get; } = name;
-
-    public bool IsThreadSync { get; } = isThreadSync;
 
     /// <summary>Gets the runs at each fixed rate: non-streaming, streaming, and the gateway's CPU per non-streaming request in microseconds (NaN for the direct path).</summary>
     public SortedDictionary<int, (LoadResult Plain, LoadResult Streaming, double CpuMicroseconds)> Runs { get; } = [];

@@ -47,7 +47,7 @@ internal static class ThreadSyncGateway
         }
 
         var key = await ProvisionAsync(http, new Uri(endpoints[0], "/"), adminKey);
-        return new Target(name, endpoints, [new("Authorization", "Bearer " + key)], processes, isThreadSync: true);
+        return new Target(name, endpoints, [new("Authorization", "Bearer " + key)], processes);
     }
 
     private static async Task<string> ProvisionAsync(HttpClient http, Uri baseUrl, string adminKey)

@@ -88,28 +88,15 @@ internal sealed class SqliteDatabase : IGatewayStoreMigrator, IAsyncDisposable, 
     /// transaction (see <see cref="SqliteWriter"/>); completes once that transaction committed. Work that throws is
     /// undone alone.
     /// </summary>
-    public async ValueTask<T> WriteAsync<TState, T>(TState state, Func<SqliteSession, TState, T> work, CancellationToken cancellationToken)
-    {
-        if (!_migrated)
-        {
-            await MigrateAsync(cancellationToken).ConfigureAwait(false);
-        }
+    public ValueTask<T> WriteAsync<TState, T>(TState state, Func<SqliteSession, TState, T> work, CancellationToken cancellationToken) =>
+        QueueWriteAsync(state, work, durable: false, cancellationToken);
 
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        return await _writer.WriteAsync(state, work, durable: false, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>As <see cref="WriteAsync"/>, committed with <c>synchronous=FULL</c>: durable through power loss, and so is everything committed before it.</summary>
-    public async ValueTask<T> WriteDurableAsync<TState, T>(TState state, Func<SqliteSession, TState, T> work, CancellationToken cancellationToken)
-    {
-        if (!_migrated)
-        {
-            await MigrateAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        return await _writer.WriteAsync(state, work, durable: true, cancellationToken).ConfigureAwait(false);
-    }
+    /// <summary>
+    /// As <see cref="WriteAsync"/>, and completes only once the write is durable through power loss (the WAL fsynced
+    /// after its commit), and with it everything committed before it.
+    /// </summary>
+    public ValueTask<T> WriteDurableAsync<TState, T>(TState state, Func<SqliteSession, TState, T> work, CancellationToken cancellationToken) =>
+        QueueWriteAsync(state, work, durable: true, cancellationToken);
 
     /// <summary>Runs <paramref name="work"/> on a pooled reader connection.</summary>
     public async ValueTask<T> ReadAsync<TState, T>(TState state, Func<SqliteSession, TState, T> work, CancellationToken cancellationToken)
@@ -208,6 +195,17 @@ internal sealed class SqliteDatabase : IGatewayStoreMigrator, IAsyncDisposable, 
         }
 
         Dispose();
+    }
+
+    private async ValueTask<T> QueueWriteAsync<TState, T>(TState state, Func<SqliteSession, TState, T> work, bool durable, CancellationToken cancellationToken)
+    {
+        if (!_migrated)
+        {
+            await MigrateAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return await _writer.WriteAsync(state, work, durable, cancellationToken).ConfigureAwait(false);
     }
 
     private void Migrate(SqliteSession session)
