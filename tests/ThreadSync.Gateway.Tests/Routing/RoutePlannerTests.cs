@@ -55,6 +55,32 @@ public sealed class RoutePlannerTests
         }
     }
 
+    [Fact]
+    public void DecideHeuristic_ARepeatedOutcome_SharesItsCandidatesAndAllocatesNothing()
+    {
+        var planner = RoutingTestCatalog.Planner();
+        var code = User(CodePrompt);
+        var first = Decide(planner, code);
+        var policy = planner.PolicyFor(null);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var again = planner.DecideHeuristic(code, null, policy);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.Same(first.Candidates, again.Candidates);
+        Assert.Same(first.Reason, again.Reason);
+
+        // Another outcome (another intent) gets its own candidates and reason, and the first is still right after it.
+        var search = Decide(planner, User(SearchPrompt));
+        Assert.NotSame(first.Candidates, search.Candidates);
+        Assert.Equal("searcher-pro", search.Model.Id);
+        Assert.StartsWith("intent=search;", search.Reason, StringComparison.Ordinal);
+        var third = Decide(planner, code);
+        Assert.Equal(first.Candidates.Select(m => m.Id), third.Candidates.Select(m => m.Id));
+        Assert.Equal(first.Reason, third.Reason);
+    }
+
     [Theory]
     [InlineData(CodePrompt, "cheap-coder")]
     [InlineData(FastPrompt, "text-only")]

@@ -15,7 +15,8 @@ namespace ThreadSync.Gateway.Routing.Internal;
 /// availability check and a cached <see cref="RouteDecision"/>: no allocation, tens of nanoseconds.</para>
 /// <para><b>Heuristic</b> decisions analyze the request (<see cref="RequestFeatureAnalyzer"/>), pick an intent and the
 /// capabilities a model needs, filter the intent's candidates (capabilities, context window, output limit,
-/// allow-list, availability) and rank them by the policy's strategy. They allocate only the ranked array.</para>
+/// allow-list, availability) and rank them by the policy's strategy. A repeated outcome allocates nothing (its ranked
+/// array and reason are cached, <see cref="RankedOutcomeCache"/>); a new one allocates its ranked array.</para>
 /// <para><b>Errors</b> are <see cref="GatewayException"/>s, as the pipeline reports them: unknown model 404
 /// <c>model_not_found</c>; provider not configured 400 <c>provider_not_configured</c>; pinned model temporarily
 /// unavailable with no available fallback 503 <c>upstream_unavailable</c>; auto routing with no model able to take
@@ -38,6 +39,7 @@ internal sealed class RoutePlanner
     private readonly LlmRouter _llmRouter;
     private readonly TimeProvider _timeProvider;
     private readonly RouteReasons _reasons = new();
+    private readonly RankedOutcomeCache _outcomes = new();
     private readonly FrozenDictionary<string, PinnedRoute> _byName;
     private readonly PinnedRoute? _default;
 
@@ -147,8 +149,8 @@ internal sealed class RoutePlanner
         var features = RequestFeatureAnalyzer.Analyze(messages, options, CurrentYear(), policy.LongContextTokens);
         var intent = IntentClassifier.Classify(features);
         var needs = IntentClassifier.Needs(features, intent);
-        var ranked = Rank(features, intent, needs, policy, isAllowed);
-        return new RouteDecision(ranked[0], RouteMethod.Heuristic, _reasons.Get(RouteReasonPrefix.None, intent, needs, policy.Strategy, ranked[0]), ranked, intent);
+        var outcome = Rank(features, intent, needs, policy, isAllowed);
+        return new RouteDecision(outcome.Ranked[0], RouteMethod.Heuristic, outcome.Reason, outcome.Ranked, intent);
     }
 
     /// <summary>
@@ -254,7 +256,7 @@ internal sealed class RoutePlanner
 
     // Not zeroed (SkipLocalsInit): Rank writes each slot of its stack arrays before reading it.
     [SkipLocalsInit]
-    private ModelDescriptor[] Rank(in RequestFeatures features, RequestIntent intent, ModelCapabilities needs, RoutingPolicy policy, Func<ModelDescriptor, bool>? isAllowed)
+    private RankedOutcomeCache.Entry Rank(in RequestFeatures features, RequestIntent intent, ModelCapabilities needs, RoutingPolicy policy, Func<ModelDescriptor, bool>? isAllowed)
     {
         var pool = policy.CandidatesFor(intent);
         var requested = features.RequestedOutputTokens;
@@ -322,13 +324,27 @@ internal sealed class RoutePlanner
             }
         }
 
-        var ranked = new ModelDescriptor[Math.Min(count, MaxCandidates)];
-        for (var i = 0; i < ranked.Length; i++)
+        // A repeated outcome (the same picks from the same pool) reuses its ranked array and reason: no allocation.
+        var taken = picked[..Math.Min(count, MaxCandidates)];
+        var picks = pool.Length <= RankedOutcomeCache.MaxPoolLength ? RankedOutcomeCache.Pack(taken) : 0UL;
+        if (picks != 0 && _outcomes.Find(pool, picks, intent, needs, strategy) is { } cached)
         {
-            ranked[i] = pool[picked[i]].Model;
+            return cached;
         }
 
-        return ranked;
+        var ranked = new ModelDescriptor[taken.Length];
+        for (var i = 0; i < ranked.Length; i++)
+        {
+            ranked[i] = pool[taken[i]].Model;
+        }
+
+        var outcome = new RankedOutcomeCache.Entry(pool, picks, intent, needs, strategy, ranked, _reasons.Get(RouteReasonPrefix.None, intent, needs, strategy, ranked[0]));
+        if (picks != 0)
+        {
+            _outcomes.Add(outcome);
+        }
+
+        return outcome;
     }
 
     private async Task<RouteDecision> DecideWithRouterAsync(
@@ -343,7 +359,7 @@ internal sealed class RoutePlanner
         var features = RequestFeatureAnalyzer.Analyze(messages, options, CurrentYear(), policy.LongContextTokens);
         var intent = IntentClassifier.Classify(features);
         var needs = IntentClassifier.Needs(features, intent);
-        var ranked = Rank(features, intent, needs, policy, isAllowed);
+        var ranked = Rank(features, intent, needs, policy, isAllowed).Ranked;
         var router = policy.RouterModel;
         if (router is null || routerClient is null || _availability.GetAvailability(router) != ModelAvailability.Available)
         {
