@@ -89,7 +89,11 @@ public static class GatewayServiceCollectionExtensions
         // The catalog reloads itself when ThreadSync:Catalog or its file changes; resolved early by the default-model validator, so a bad catalog fails start-up.
         services.TryAddSingleton(static sp => ReloadingModelCatalog.Create(sp));
         services.TryAddSingleton<IModelCatalog>(static sp => sp.GetRequiredService<ReloadingModelCatalog>());
-        services.TryAddSingleton(static sp => GatewayStoresFactory.Create(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Storage, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(static sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<GatewayOptions>>().Value;
+            return GatewayStoresFactory.Create(options.Storage, options.Audit.Durability, sp.GetRequiredService<TimeProvider>());
+        });
         services.TryAddSingleton<GatewayStorageInitializer>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, GatewayStorageStartup>());
         services.TryAddSingleton<QuotaEnforcer>();

@@ -43,16 +43,16 @@ public sealed class PostgresStoreConformanceTests : StoreConformanceTests, IAsyn
 
     protected override string BlobLiteral(string hex) => $"'\\x{hex}'::bytea";
 
-    protected override async Task<GatewayStores> OpenAnotherInstanceAsync(GatewayStores stores)
+    protected override async Task<GatewayStores> OpenAnotherInstanceAsync(GatewayStores stores, AuditDurability auditDurability = AuditDurability.Synced)
     {
-        var other = Open(_connectionStrings[stores], TimeProvider.System);
+        var other = Open(_connectionStrings[stores], TimeProvider.System, auditDurability);
         await other.Migrator.MigrateAsync(Ct);
         return other;
     }
 
-    private GatewayStores Open(string connectionString, TimeProvider timeProvider)
+    private GatewayStores Open(string connectionString, TimeProvider timeProvider, AuditDurability auditDurability = AuditDurability.Synced)
     {
-        var stores = PostgresStores.Create(connectionString, timeProvider);
+        var stores = PostgresStores.Create(connectionString, timeProvider, auditDurability);
         _opened.Add(stores);
         _connectionStrings[stores] = connectionString;
         return stores;

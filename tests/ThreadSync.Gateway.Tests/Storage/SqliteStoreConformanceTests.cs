@@ -255,9 +255,9 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests, IAsyncD
 
     protected override string BlobLiteral(string hex) => $"X'{hex}'";
 
-    protected override async Task<GatewayStores> OpenAnotherInstanceAsync(GatewayStores stores)
+    protected override async Task<GatewayStores> OpenAnotherInstanceAsync(GatewayStores stores, AuditDurability auditDurability = AuditDurability.Synced)
     {
-        var other = Open(_paths[stores]);
+        var other = Open(_paths[stores], auditDurability: auditDurability);
         await other.Migrator.MigrateAsync(Ct);
         return other;
     }
@@ -273,9 +273,9 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests, IAsyncD
 
     private string NewPath() => Path.Combine(_folder, $"gateway-{_opened.Count}-{Guid.NewGuid():N}.db");
 
-    private GatewayStores Open(string path, TimeProvider? time = null)
+    private GatewayStores Open(string path, TimeProvider? time = null, AuditDurability auditDurability = AuditDurability.Synced)
     {
-        var stores = SqliteStores.Create($"Data Source={path}", time ?? new FakeTimeProvider(T0));
+        var stores = SqliteStores.Create($"Data Source={path}", time ?? new FakeTimeProvider(T0), auditDurability);
         _opened.Add(stores);
         _paths[stores] = path;
         return stores;

@@ -68,12 +68,15 @@ public sealed class SqliteWriterTests : IDisposable
         Assert.Equal(11L, await ReadCounterAsync());
     }
 
-    [Fact]
-    public async Task DurableAndOrdinaryWrites_BothCommit()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task DurableAndOrdinaryWrites_BothCommit(bool waitForSync)
     {
+        var durability = waitForSync ? SqliteWriteDurability.Synced : SqliteWriteDurability.CommittedSyncing;
         await CreateCounterAsync();
 
-        await Task.WhenAll(Add(1), _db.WriteDurableAsync(0, static (s, _) => s.Command("UPDATE counter SET value = value + 2").ExecuteNonQuery(), TestContext.Current.CancellationToken).AsTask(), Add(4));
+        await Task.WhenAll(Add(1), _db.WriteDurableAsync(0, static (s, _) => s.Command("UPDATE counter SET value = value + 2").ExecuteNonQuery(), durability, TestContext.Current.CancellationToken).AsTask(), Add(4));
 
         Assert.Equal(7L, await ReadCounterAsync());
     }

@@ -20,7 +20,7 @@ public abstract partial class StoreConformanceTests
     protected abstract string BlobLiteral(string hex);
 
     /// <summary>Opens another store instance on the same database, as another process or server would.</summary>
-    protected abstract Task<GatewayStores> OpenAnotherInstanceAsync(GatewayStores stores);
+    protected abstract Task<GatewayStores> OpenAnotherInstanceAsync(GatewayStores stores, AuditDurability auditDurability = AuditDurability.Synced);
 
     [Fact]
     public async Task AuditAppend_NumbersFromAGenesisRecord_AndReadsBackEveryField()
@@ -109,6 +109,29 @@ public abstract partial class StoreConformanceTests
         Assert.True(verification.Valid, verification.Detail);
         Assert.Equal(801, verification.Records);
         Assert.Equal(verification.Head, await second.Audit.GetHeadAsync(Ct));
+    }
+
+    [Fact]
+    public async Task AuditAppend_AcknowledgedAtCommit_ExtendsTheSameChainAsSyncedAppends()
+    {
+        var (synced, _) = await StartAsync();
+        var committed = await OpenAnotherInstanceAsync(synced, AuditDurability.Committed);
+        var instances = new[] { synced, committed };
+
+        var heads = await RaceAsync(200, i => instances[i % 2].Audit.AppendAsync(Inference($"r{i}") with { Endpoint = $"instance-{i % 2}" }, Ct).AsTask());
+
+        // An acknowledged append is committed: every head handed out is in the chain, whichever instance reads it.
+        var chain = await ReadChainAsync(synced);
+        Assert.Equal(Enumerable.Range(0, 201).Select(i => (long)i), chain.Select(r => r.Sequence));
+        Assert.Equal(100, chain.Count(r => r.Endpoint == "instance-1"));
+        foreach (var head in heads)
+        {
+            Assert.Equal(head.Hash, chain[(int)head.Sequence].Hash);
+        }
+
+        var verification = await committed.Audit.VerifyAsync(Ct);
+        Assert.True(verification.Valid, verification.Detail);
+        Assert.Equal(201, verification.Records);
     }
 
     [Fact]

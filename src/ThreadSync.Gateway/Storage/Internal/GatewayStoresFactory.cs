@@ -9,9 +9,9 @@ internal static class GatewayStoresFactory
     /// <summary>The SQLite file name in <see cref="StorageOptions.DataDirectory"/>.</summary>
     public const string SqliteFileName = "threadsync.db";
 
-    public static GatewayStores Create(StorageOptions options, TimeProvider timeProvider) => options.Provider switch
+    public static GatewayStores Create(StorageOptions options, AuditDurability auditDurability, TimeProvider timeProvider) => options.Provider switch
     {
-        StorageProvider.Postgres => PostgresStores.Create(options.ConnectionString!, timeProvider),
-        _ => SqliteStores.Create(options.ConnectionString ?? $"Data Source={Path.GetFullPath(Path.Combine(options.DataDirectory, SqliteFileName))}", timeProvider),
+        StorageProvider.Postgres => PostgresStores.Create(options.ConnectionString!, timeProvider, auditDurability),
+        _ => SqliteStores.Create(options.ConnectionString ?? $"Data Source={Path.GetFullPath(Path.Combine(options.DataDirectory, SqliteFileName))}", timeProvider, auditDurability),
     };
 }

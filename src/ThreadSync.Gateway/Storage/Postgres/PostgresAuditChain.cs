@@ -33,15 +33,18 @@ internal sealed class PostgresAuditChain : IAuditChain, IAsyncDisposable
 
     private readonly PostgresDatabase _database;
     private readonly AuditGroupCommitter _committer;
+    private readonly AuditDurability _durability;
 
     // Used only by the committer's loop.
     private readonly AuditBatchChainer _chainer = new();
 
     /// <summary>Initializes a new instance of the <see cref="PostgresAuditChain"/> class.</summary>
     /// <param name="database">The database.</param>
-    public PostgresAuditChain(PostgresDatabase database)
+    /// <param name="durability">When an append completes: once the server flushed it, or at the commit.</param>
+    public PostgresAuditChain(PostgresDatabase database, AuditDurability durability)
     {
         _database = database;
+        _durability = durability;
         _committer = new AuditGroupCommitter(CommitAsync);
         database.AddDependent(this);
     }
@@ -343,6 +346,12 @@ internal sealed class PostgresAuditChain : IAuditChain, IAsyncDisposable
 
         await using (var write = new NpgsqlBatch(connection, transaction))
         {
+            if (_durability == AuditDurability.Committed)
+            {
+                // Acknowledged at commit: the server flushes the log within wal_writer_delay, not before answering.
+                write.BatchCommands.Add(new NpgsqlBatchCommand("set local synchronous_commit = off"));
+            }
+
             write.BatchCommands.Add(Records(rows));
             if (Contents(rows) is { } contents)
             {

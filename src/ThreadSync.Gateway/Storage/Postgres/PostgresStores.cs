@@ -19,11 +19,23 @@ public static class PostgresStores
     /// migrator is also <see cref="IDisposable"/> and <see cref="IAsyncDisposable"/>, and closes the pool.
     /// </returns>
     /// <exception cref="ArgumentException"><paramref name="connectionString"/> is empty or invalid.</exception>
-    public static GatewayStores Create(string connectionString, TimeProvider timeProvider)
+    public static GatewayStores Create(string connectionString, TimeProvider timeProvider) =>
+        Create(connectionString, timeProvider, AuditDurability.Synced);
+
+    /// <summary>Creates the stores of one PostgreSQL database, with audit appends acknowledged as <paramref name="auditDurability"/> says.</summary>
+    /// <param name="connectionString">As <see cref="Create(string, TimeProvider)"/>.</param>
+    /// <param name="timeProvider">The clock, as for <see cref="Create(string, TimeProvider)"/>.</param>
+    /// <param name="auditDurability">
+    /// When an audit append completes: once the server flushed it (the server's <c>synchronous_commit</c>), or at the
+    /// commit with <c>synchronous_commit = off</c> for the audit transaction.
+    /// </param>
+    /// <returns>The stores, as <see cref="Create(string, TimeProvider)"/>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="connectionString"/> is empty or invalid.</exception>
+    public static GatewayStores Create(string connectionString, TimeProvider timeProvider, AuditDurability auditDurability)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        return Create(new PostgresDatabase(PostgresDatabase.CreateDataSource(connectionString), timeProvider, ownsDataSource: true));
+        return Create(new PostgresDatabase(PostgresDatabase.CreateDataSource(connectionString), timeProvider, ownsDataSource: true), auditDurability);
     }
 
     /// <summary>
@@ -41,7 +53,7 @@ public static class PostgresStores
         ArgumentNullException.ThrowIfNull(timeProvider);
         var database = new PostgresDatabase(PostgresDatabase.CreateDataSource(connectionString), timeProvider, ownsDataSource: true);
         database.SkipMigration();
-        return Create(database);
+        return Create(database, AuditDurability.Synced);
     }
 
     /// <summary>
@@ -53,14 +65,14 @@ public static class PostgresStores
     /// <param name="timeProvider">The clock, as for <see cref="Create(string, TimeProvider)"/>.</param>
     /// <returns>The stores.</returns>
     public static GatewayStores Create(NpgsqlDataSource dataSource, TimeProvider timeProvider) =>
-        Create(new PostgresDatabase(dataSource, timeProvider, ownsDataSource: false));
+        Create(new PostgresDatabase(dataSource, timeProvider, ownsDataSource: false), AuditDurability.Synced);
 
-    private static GatewayStores Create(PostgresDatabase database) => new(
+    private static GatewayStores Create(PostgresDatabase database, AuditDurability auditDurability) => new(
         new PostgresGovernanceStore(database),
         new PostgresQuotaStore(database),
         new PostgresUsageLedger(database),
         new PostgresAdminAuditLog(database),
         database,
-        new PostgresAuditChain(database),
+        new PostgresAuditChain(database, auditDurability),
         new PostgresIdempotencyStore(database));
 }

@@ -6,12 +6,14 @@ using ThreadSync.Gateway.Audit.Internal;
 namespace ThreadSync.Gateway.Storage.Sqlite;
 
 /// <summary>
-/// The audit chain in SQLite: appends are group-committed by one background writer per store instance, each batch in
-/// one <c>BEGIN IMMEDIATE</c> transaction on the writer connection that reads the head row, inserts the hashed
-/// records and rewrites the head (in the database's group commit), committed with <c>synchronous=FULL</c>. <c>BEGIN IMMEDIATE</c> takes the file's write lock before the head is read, so
-/// processes sharing the file also extend one chain without forks.
+/// The audit chain in SQLite: each append is one write on the database's writer thread (<see cref="SqliteWriter"/>),
+/// which reads the head row, hashes the record onto it, inserts it and rewrites the head. The writer group-commits
+/// whatever is queued in one <c>BEGIN IMMEDIATE</c> transaction, which takes the file's write lock before the head is
+/// read, so appends are chained in queue order and processes sharing the file extend one chain without forks. An append
+/// completes as <see cref="AuditDurability"/> says: after the log's fsync (<see cref="AuditDurability.Synced"/>) or at
+/// the commit, with the fsync started (<see cref="AuditDurability.Committed"/>).
 /// </summary>
-internal sealed class SqliteAuditChain : IAuditChain, IAsyncDisposable
+internal sealed class SqliteAuditChain : IAuditChain
 {
     private const string Columns = "c.seq, c.at, c.kind, c.correlation_id, c.key_id, c.org_id, c.team_id, c.endpoint, c.model, c.provider, c.route_method, c.verdict, c.input_tokens, c.output_tokens, c.cost_usd, c.latency_ms, c.status_code, c.fallback_attempts, c.prompt_sha256, c.response_sha256, c.actor, c.action, c.target, c.details, c.prev_hash, c.hash";
     private const int ColumnCount = 26;
@@ -35,20 +37,30 @@ internal sealed class SqliteAuditChain : IAuditChain, IAsyncDisposable
     ];
 
     private readonly SqliteDatabase _db;
-    private readonly AuditGroupCommitter _committer;
+    private readonly SqliteWriteDurability _durability;
 
-    // Used only by the committer's loop, inside the write lock.
+    // Used only on the writer thread.
     private readonly AuditBatchChainer _chainer = new();
+    private readonly List<PendingAuditAppend> _one = new(1);
 
-    public SqliteAuditChain(SqliteDatabase db)
+    public SqliteAuditChain(SqliteDatabase db, AuditDurability durability)
     {
         _db = db;
-        _committer = new AuditGroupCommitter(CommitAsync);
-        db.AddDependent(this);
+        _durability = durability == AuditDurability.Committed ? SqliteWriteDurability.CommittedSyncing : SqliteWriteDurability.Synced;
     }
 
-    public ValueTask<AuditHead> AppendAsync(AuditRecord record, CancellationToken cancellationToken = default) =>
-        _committer.AppendAsync(record, cancellationToken);
+    public ValueTask<AuditHead> AppendAsync(AuditRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentException.ThrowIfNullOrEmpty(record.Kind);
+
+        // Straight onto the writer, which already group-commits: a batching loop of our own would add two thread hand-offs.
+        return _db.WriteDurableAsync((Chain: this, Pending: new PendingAuditAppend(record)), static (s, state) =>
+        {
+            state.Chain.Commit(s, state.Pending);
+            return new AuditHead(state.Pending.Record.Sequence, state.Pending.Record.Hash!);
+        }, _durability, cancellationToken);
+    }
 
     public ValueTask<AuditHead?> GetHeadAsync(CancellationToken cancellationToken = default) =>
         _db.ReadAsync(0, static (s, _) => ReadHead(s), cancellationToken);
@@ -130,8 +142,6 @@ internal sealed class SqliteAuditChain : IAuditChain, IAsyncDisposable
             c.Set(0, SqliteValues.Ticks(now));
             return c.ExecuteNonQuery();
         }, cancellationToken);
-
-    public ValueTask DisposeAsync() => _committer.DisposeAsync();
 
     private static AuditHead? ReadHead(SqliteSession s)
     {
@@ -235,21 +245,12 @@ internal sealed class SqliteAuditChain : IAuditChain, IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Commits a batch as a durable write (<see cref="SqliteDatabase.WriteDurableAsync"/>): its transaction commits with
-    /// <c>synchronous=FULL</c> (the WAL is fsynced), so an acknowledged record survives power loss as well as a process
-    /// crash, and so does everything committed before it (the request's usage record among them): the WAL is one file,
-    /// flushed as a whole.
-    /// </summary>
-    private async ValueTask CommitAsync(List<PendingAuditAppend> batch) =>
-        await _db.WriteDurableAsync((this, batch), static (s, state) =>
-        {
-            state.Item1.Commit(s, state.batch);
-            return true;
-        }, CancellationToken.None).ConfigureAwait(false);
-
-    private void Commit(SqliteSession s, List<PendingAuditAppend> batch)
+    /// <summary>Chains and inserts one record inside the writer's transaction (a failure is undone with its savepoint).</summary>
+    private void Commit(SqliteSession s, PendingAuditAppend pending)
     {
+        var batch = _one;
+        batch.Clear();
+        batch.Add(pending);
         long headSequence;
         byte[] headHash;
         using (var r = s.Command(SelectHead).ExecuteReader())
@@ -268,15 +269,10 @@ internal sealed class SqliteAuditChain : IAuditChain, IAsyncDisposable
             Insert(s, genesis);
         }
 
-        foreach (var pending in batch)
-        {
-            Insert(s, pending);
-        }
-
-        var last = batch[^1];
+        Insert(s, pending);
         var head = s.Command(UpdateHead, "$seq", "$hash");
-        head.Set(0, last.Record.Sequence);
-        head.Set(1, last.Hash);
+        head.Set(0, pending.Record.Sequence);
+        head.Set(1, pending.Hash);
         head.ExecuteNonQuery();
     }
 }

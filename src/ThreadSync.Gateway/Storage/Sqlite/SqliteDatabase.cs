@@ -89,14 +89,15 @@ internal sealed class SqliteDatabase : IGatewayStoreMigrator, IAsyncDisposable, 
     /// undone alone.
     /// </summary>
     public ValueTask<T> WriteAsync<TState, T>(TState state, Func<SqliteSession, TState, T> work, CancellationToken cancellationToken) =>
-        QueueWriteAsync(state, work, durable: false, cancellationToken);
+        QueueWriteAsync(state, work, SqliteWriteDurability.Committed, cancellationToken);
 
     /// <summary>
-    /// As <see cref="WriteAsync"/>, and completes only once the write is durable through power loss (the WAL fsynced
-    /// after its commit), and with it everything committed before it.
+    /// As <see cref="WriteAsync"/>, completing when <paramref name="durability"/> says: at the commit, at the commit
+    /// with an fsync of the log started, or once the log was fsynced (durable through power loss, and with it
+    /// everything committed before it).
     /// </summary>
-    public ValueTask<T> WriteDurableAsync<TState, T>(TState state, Func<SqliteSession, TState, T> work, CancellationToken cancellationToken) =>
-        QueueWriteAsync(state, work, durable: true, cancellationToken);
+    public ValueTask<T> WriteDurableAsync<TState, T>(TState state, Func<SqliteSession, TState, T> work, SqliteWriteDurability durability, CancellationToken cancellationToken) =>
+        QueueWriteAsync(state, work, durability, cancellationToken);
 
     /// <summary>Runs <paramref name="work"/> on a pooled reader connection.</summary>
     public async ValueTask<T> ReadAsync<TState, T>(TState state, Func<SqliteSession, TState, T> work, CancellationToken cancellationToken)
@@ -197,7 +198,7 @@ internal sealed class SqliteDatabase : IGatewayStoreMigrator, IAsyncDisposable, 
         Dispose();
     }
 
-    private async ValueTask<T> QueueWriteAsync<TState, T>(TState state, Func<SqliteSession, TState, T> work, bool durable, CancellationToken cancellationToken)
+    private async ValueTask<T> QueueWriteAsync<TState, T>(TState state, Func<SqliteSession, TState, T> work, SqliteWriteDurability durability, CancellationToken cancellationToken)
     {
         if (!_migrated)
         {
@@ -205,7 +206,7 @@ internal sealed class SqliteDatabase : IGatewayStoreMigrator, IAsyncDisposable, 
         }
 
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return await _writer.WriteAsync(state, work, durable, cancellationToken).ConfigureAwait(false);
+        return await _writer.WriteAsync(state, work, durability, cancellationToken).ConfigureAwait(false);
     }
 
     private void Migrate(SqliteSession session)

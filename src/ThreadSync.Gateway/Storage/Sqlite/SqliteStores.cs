@@ -10,7 +10,17 @@ public static class SqliteStores
     /// <exception cref="ArgumentNullException"><paramref name="connectionString"/> or <paramref name="timeProvider"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="connectionString"/> is empty or invalid.</exception>
     public static GatewayStores Create(string connectionString, TimeProvider timeProvider) =>
-        Create(new SqliteDatabase(connectionString, timeProvider));
+        Create(connectionString, timeProvider, AuditDurability.Synced);
+
+    /// <summary>Creates the stores of one SQLite database, with audit appends acknowledged as <paramref name="auditDurability"/> says.</summary>
+    /// <param name="connectionString">As <see cref="Create(string, TimeProvider)"/>.</param>
+    /// <param name="timeProvider">The clock quotas count by.</param>
+    /// <param name="auditDurability">When an audit append completes: after the write-ahead log's fsync, or at the commit.</param>
+    /// <returns>The stores, as <see cref="Create(string, TimeProvider)"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="connectionString"/> or <paramref name="timeProvider"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="connectionString"/> is empty or invalid.</exception>
+    public static GatewayStores Create(string connectionString, TimeProvider timeProvider, AuditDurability auditDurability) =>
+        Create(new SqliteDatabase(connectionString, timeProvider), auditDurability);
 
     /// <summary>
     /// Opens the stores of an existing database without ever creating or migrating its schema: for tools that read it,
@@ -26,11 +36,11 @@ public static class SqliteStores
     {
         var db = new SqliteDatabase(connectionString, timeProvider);
         db.SkipMigration();
-        return Create(db);
+        return Create(db, AuditDurability.Synced);
     }
 
-    private static GatewayStores Create(SqliteDatabase db)
+    private static GatewayStores Create(SqliteDatabase db, AuditDurability auditDurability)
     {
-        return new GatewayStores(new SqliteGovernanceStore(db), new SqliteQuotaStore(db), new SqliteUsageLedger(db), new SqliteAdminAuditLog(db), db, new SqliteAuditChain(db), new SqliteIdempotencyStore(db));
+        return new GatewayStores(new SqliteGovernanceStore(db), new SqliteQuotaStore(db), new SqliteUsageLedger(db), new SqliteAdminAuditLog(db), db, new SqliteAuditChain(db, auditDurability), new SqliteIdempotencyStore(db));
     }
 }

@@ -49,6 +49,9 @@ internal sealed class SqliteWalSyncer : IDisposable
         }
     }
 
+    /// <summary>Starts a sync of everything committed so far, if none is waiting to start, without waiting for it.</summary>
+    public void SyncSoon() => AfterNextSync(static _ => { });
+
     /// <summary>Syncs what is waiting, then stops.</summary>
     public void Dispose()
     {

@@ -12,11 +12,13 @@ namespace ThreadSync.Gateway.Storage.Sqlite;
 /// thread of its own, and each commit (and its fsync) serves every write that arrived while the last one ran.</para>
 /// <para>Each write still sees the effects of those before it, in order, so check-then-write logic (a reservation
 /// checking a limit, then counting against it) stays atomic; <c>BEGIN IMMEDIATE</c> keeps it atomic across processes
-/// sharing the file. A write that throws is rolled back to its savepoint and fails alone; the others commit. A durable
-/// write (the audit chain) is made to survive power loss, and with it everything committed before it: in a file
-/// database, batches commit with <c>NORMAL</c> and <see cref="SqliteWalSyncer"/> fsyncs the log afterwards, off this
-/// thread; elsewhere its batch commits with <c>synchronous=FULL</c>. Writes complete only after the commit (durable
-/// ones after the sync), on the thread pool, never on this thread.</para>
+/// sharing the file. A write that throws is rolled back to its savepoint and fails alone; the others commit. A
+/// <see cref="SqliteWriteDurability.Synced"/> write (the audit chain, by default) is made to survive power loss, and
+/// with it everything committed before it: in a file database, batches commit with <c>NORMAL</c> and
+/// <see cref="SqliteWalSyncer"/> fsyncs the log afterwards, off this thread; elsewhere its batch commits with
+/// <c>synchronous=FULL</c>. A <see cref="SqliteWriteDurability.CommittedSyncing"/> write starts that fsync without
+/// waiting for it. Writes complete only after the commit (synced ones after the sync), on the thread pool, never on
+/// this thread.</para>
 /// </remarks>
 internal sealed class SqliteWriter : IDisposable
 {
@@ -53,9 +55,9 @@ internal sealed class SqliteWriter : IDisposable
     public long Generation { get; private set; }
 
     /// <summary>Queues <paramref name="work"/> to run in the next batch's transaction; completes after that transaction commits.</summary>
-    public Task<T> WriteAsync<TState, T>(TState state, Func<SqliteSession, TState, T> work, bool durable, CancellationToken cancellationToken)
+    public Task<T> WriteAsync<TState, T>(TState state, Func<SqliteSession, TState, T> work, SqliteWriteDurability durability, CancellationToken cancellationToken)
     {
-        var operation = new Operation<TState, T>(state, work, durable, exclusive: false, cancellationToken);
+        var operation = new Operation<TState, T>(state, work, durability, exclusive: false, cancellationToken);
         Enqueue(operation);
         return operation.Task;
     }
@@ -63,7 +65,7 @@ internal sealed class SqliteWriter : IDisposable
     /// <summary>Queues <paramref name="work"/> to run alone, outside any transaction (it manages its own: migrations).</summary>
     public Task<T> RunExclusiveAsync<TState, T>(TState state, Func<SqliteSession, TState, T> work, CancellationToken cancellationToken)
     {
-        var operation = new Operation<TState, T>(state, work, durable: false, exclusive: true, cancellationToken);
+        var operation = new Operation<TState, T>(state, work, SqliteWriteDurability.Committed, exclusive: true, cancellationToken);
         Enqueue(operation);
         return operation.Task;
     }
@@ -173,9 +175,11 @@ internal sealed class SqliteWriter : IDisposable
     {
         SqliteSession session;
         var durable = false;
+        var syncing = false;
         for (var i = start; i < end; i++)
         {
-            durable |= _batch[i].Durable;
+            durable |= _batch[i].Durability == SqliteWriteDurability.Synced;
+            syncing |= _batch[i].Durability == SqliteWriteDurability.CommittedSyncing;
         }
 
         try
@@ -260,7 +264,7 @@ internal sealed class SqliteWriter : IDisposable
         for (var i = start; i < end; i++)
         {
             var operation = _batch[i];
-            if (operation.Durable && _syncer is not null)
+            if (operation.Durability == SqliteWriteDurability.Synced && _syncer is not null)
             {
                 _syncer.AfterNextSync(operation.Complete);
             }
@@ -268,6 +272,11 @@ internal sealed class SqliteWriter : IDisposable
             {
                 operation.Succeed();
             }
+        }
+
+        if (syncing && !durable)
+        {
+            _syncer?.SyncSoon();
         }
     }
 
@@ -292,9 +301,9 @@ internal sealed class SqliteWriter : IDisposable
     private SqliteSession Session() => _session ??= _open();
 
     /// <summary>One queued write and how to complete it.</summary>
-    private abstract class Operation(bool durable, bool exclusive, CancellationToken cancellationToken)
+    private abstract class Operation(SqliteWriteDurability durability, bool exclusive, CancellationToken cancellationToken)
     {
-        public bool Durable { get; } = durable;
+        public SqliteWriteDurability Durability { get; } = durability;
 
         public bool Exclusive { get; } = exclusive;
 
@@ -324,8 +333,8 @@ internal sealed class SqliteWriter : IDisposable
         protected CancellationToken CancellationToken => cancellationToken;
     }
 
-    private sealed class Operation<TState, T>(TState state, Func<SqliteSession, TState, T> work, bool durable, bool exclusive, CancellationToken cancellationToken)
-        : Operation(durable, exclusive, cancellationToken)
+    private sealed class Operation<TState, T>(TState state, Func<SqliteSession, TState, T> work, SqliteWriteDurability durability, bool exclusive, CancellationToken cancellationToken)
+        : Operation(durability, exclusive, cancellationToken)
     {
         private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T _result = default!;
