@@ -103,12 +103,12 @@ internal static class Harness
         {
             case "direct":
                 return new Target(name, [new Uri(upstream, "chat/completions")], [new("Authorization", "Bearer " + UpstreamKey)], []);
-            case "threadsync-sqlite":
-                return await ThreadSyncGateway.StartAsync(name, 1, upstream, postgres: null, Directory.CreateDirectory(Path.Combine(work, name)).FullName, logs, control);
+            case "threadsync-sqlite" or "threadsync-sqlite-audit-at-commit":
+                return await ThreadSyncGateway.StartAsync(name, 1, upstream, postgres: null, auditAtCommit: name.EndsWith("-at-commit", StringComparison.Ordinal), Directory.CreateDirectory(Path.Combine(work, name)).FullName, logs, control);
             case "threadsync-postgres-x2":
                 var (connectionString, version) = await PostgresDatabase.CreateFreshAsync();
                 environment.PostgresVersion = version;
-                return await ThreadSyncGateway.StartAsync(name, 2, upstream, connectionString, Directory.CreateDirectory(Path.Combine(work, name)).FullName, logs, control);
+                return await ThreadSyncGateway.StartAsync(name, 2, upstream, connectionString, auditAtCommit: false, Directory.CreateDirectory(Path.Combine(work, name)).FullName, logs, control);
             default:
                 var (target, portkeyVersion) = await PortkeyGateway.StartAsync(upstream, UpstreamKey, logs, control);
                 environment.PortkeyVersion = portkeyVersion;

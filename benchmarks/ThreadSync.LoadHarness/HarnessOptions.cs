@@ -6,7 +6,7 @@ namespace ThreadSync.LoadHarness;
 internal sealed class HarnessOptions
 {
     /// <summary>The configurations, in the order they run and are reported.</summary>
-    public static readonly string[] AllTargets = ["direct", "threadsync-sqlite", "threadsync-postgres-x2", "portkey"];
+    public static readonly string[] AllTargets = ["direct", "threadsync-sqlite", "threadsync-sqlite-audit-at-commit", "threadsync-postgres-x2", "portkey"];
 
     /// <summary>Gets a value indicating whether this is the short correctness run CI does: a few requests per configuration, no timing.</summary>
     public bool Smoke { get; private init; }

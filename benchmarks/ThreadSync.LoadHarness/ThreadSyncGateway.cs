@@ -13,8 +13,12 @@ namespace ThreadSync.LoadHarness;
 /// </summary>
 internal static class ThreadSyncGateway
 {
-    /// <summary>Starts one instance per port on SQLite in <paramref name="dataDirectory"/>, or on PostgreSQL when <paramref name="postgres"/> is set, and provisions the key.</summary>
-    public static async Task<Target> StartAsync(string name, int instances, Uri upstream, string? postgres, string dataDirectory, string logDirectory, HttpClient http)
+    /// <summary>
+    /// Starts one instance per port on SQLite in <paramref name="dataDirectory"/>, or on PostgreSQL when
+    /// <paramref name="postgres"/> is set, and provisions the key. Audit records are acknowledged after their fsync (the
+    /// default) unless <paramref name="auditAtCommit"/> (<c>ThreadSync:Audit:Durability = Committed</c>).
+    /// </summary>
+    public static async Task<Target> StartAsync(string name, int instances, Uri upstream, string? postgres, bool auditAtCommit, string dataDirectory, string logDirectory, HttpClient http)
     {
         var adminKey = "tsg-admin-load-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
         var processes = new List<ChildProcess>();
@@ -31,6 +35,11 @@ internal static class ThreadSyncGateway
                 ["ThreadSync__Admin__ApiKey"] = adminKey,
                 ["ThreadSync__Storage__DataDirectory"] = dataDirectory,
             };
+            if (auditAtCommit)
+            {
+                environment["ThreadSync__Audit__Durability"] = "Committed";
+            }
+
             if (postgres is not null)
             {
                 environment["ThreadSync__Storage__Provider"] = "Postgres";
