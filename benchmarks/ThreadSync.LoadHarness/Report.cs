@@ -22,7 +22,8 @@ internal static class Report
             + $"PostgreSQL {environment.PostgresVersion ?? "(not run)"} (loopback, the test cluster: `fsync=off`); Portkey `@portkey-ai/gateway` {environment.PortkeyVersion ?? "(not run)"} on Node {NodeVersion()}.");
         Line(md, $"Command: `dotnet run -c Release --project benchmarks/ThreadSync.LoadHarness --{(options.Smoke ? " --smoke" : string.Empty)} --rates {string.Join(',', options.Rates)} --duration {options.Duration.TotalSeconds:0} --step-duration {options.StepDuration.TotalSeconds:0}{(options.Soak > TimeSpan.Zero ? $" --soak {options.Soak.TotalSeconds:0}" : string.Empty)}`.");
         Line(md, "Every configuration calls the same fake OpenAI upstream (a separate process answering at once); load generator, gateways and upstream share the machine. "
-            + "Latency is measured from each request's scheduled start (open loop, no coordinated omission).");
+            + "Latency is measured from each request's scheduled start (open loop, no coordinated omission). "
+            + "\"Added vs direct\" subtracts the direct path's percentile, measured in its own window, from the configuration's; the direct path's tail is scheduling noise, so a negative p99 difference means the direct run's tail happened to be worse.");
         md.AppendLine();
 
         foreach (var rate in results.SelectMany(r => r.Runs.Keys).Distinct().Order())
@@ -148,7 +149,15 @@ internal static class Report
             Ratio(md, $"Gateway CPU per request at {rate:N0}/s (µs)", ts.CpuMicroseconds, pk.CpuMicroseconds);
         }
 
-        Ratio(md, "Max sustained requests/s", sqlite.MaxSustainedRate, portkey.MaxSustainedRate);
+        if (sqlite.Steps.Count > 0 && portkey.Steps.Count > 0)
+        {
+            // A configuration that fails the first step has no figure, only a bound ("< 1,000"), so the ratio is a bound too.
+            var bound = portkey.MaxSustainedRate == 0 && sqlite.MaxSustainedRate > 0
+                ? $"> {(double)sqlite.MaxSustainedRate / portkey.Steps[0].Result.Rate:0.#}"
+                : portkey.MaxSustainedRate == 0 ? "—" : RatioText(sqlite.MaxSustainedRate, portkey.MaxSustainedRate);
+            Line(md, $"| Max sustained requests/s | {MaxRate(sqlite)} | {MaxRate(portkey)} | {bound} |");
+        }
+
         Ratio(md, "Resident memory after the runs (MiB)", sqlite.ResidentBytes / 1048576.0, portkey.ResidentBytes / 1048576.0);
     }
 
@@ -209,7 +218,13 @@ internal static class Report
     }
 
     private static void Ratio(StringBuilder md, string label, double threadSync, double portkey) =>
-        Line(md, $"| {label} | {threadSync:0.###} | {portkey:0.###} | {(portkey == 0 ? "—" : (threadSync / portkey).ToString("0.00##", CultureInfo.InvariantCulture))} |");
+        Line(md, $"| {label} | {threadSync:0.###} | {portkey:0.###} | {(portkey == 0 ? "—" : RatioText(threadSync, portkey))} |");
+
+    private static string RatioText(double threadSync, double portkey)
+    {
+        var ratio = threadSync / portkey;
+        return ratio < 0.01 ? "< 0.01" : ratio.ToString("0.00", CultureInfo.InvariantCulture);
+    }
 
     private static string Met(bool met) => met ? "yes" : "**no**";
 
