@@ -89,6 +89,14 @@ public sealed class GatewayRequestContext
     /// </summary>
     public Audit.AuditRecord? AuditRecord { get; internal set; }
 
+    /// <summary>
+    /// Gets the settlement of the request's quota reservation (its usage record), started when the request ended; a
+    /// completed task until then, and it never faults (a failure is logged). The pipeline awaits it after appending an
+    /// in-process call's audit record; a host that appends the record itself (<see cref="HostAppendsAudit"/>) awaits it
+    /// after its append: the settlement overlaps the response and the record, and the request ends only once both are written.
+    /// </summary>
+    public Task Settled { get; internal set; } = Task.CompletedTask;
+
     /// <summary>Gets the verdict the usage record was written with, when one was.</summary>
     internal string? RecordedVerdict { get; set; }
 

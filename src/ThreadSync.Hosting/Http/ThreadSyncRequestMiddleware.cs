@@ -59,6 +59,12 @@ internal sealed class ThreadSyncRequestMiddleware(RequestDelegate next, GatewayS
             HostingLog.AuditAppendFailed(logger, record.CorrelationId!, ex.GetType().Name);
             context.Abort();
         }
+
+        // The usage settlement, started when the pipeline ended so it overlapped the response; it never faults.
+        if (audit.Context is { } gateway)
+        {
+            await gateway.Settled;
+        }
     }
 
     private async Task InvokeCoreAsync(HttpContext context, long start, InferenceAudit? audit)

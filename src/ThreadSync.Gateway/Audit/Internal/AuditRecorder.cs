@@ -20,8 +20,18 @@ internal sealed partial class AuditRecorder(GatewayStores stores, TimeProvider t
     /// <param name="statusCode">The status it ended with, unless the usage record already said.</param>
     /// <param name="messages">The prompt (hashed for in-process calls).</param>
     /// <param name="responseText">The answer's text (hashed for in-process calls), or <see langword="null"/> when there is none.</param>
-    /// <returns>A task that completes when the record is committed (in-process) or composed (hosted).</returns>
+    /// <returns>A task that completes when the record and the request's settlement are committed (in-process), or when the record is composed (hosted).</returns>
     public async ValueTask RecordAsync(GatewayRequestContext context, string verdict, int statusCode, IEnumerable<ChatMessage> messages, string? responseText)
+    {
+        await AppendAsync(context, verdict, statusCode, messages, responseText).ConfigureAwait(false);
+        if (!context.HostAppendsAudit)
+        {
+            // Started before the record (see QuotaEnforcer.SettleAsync); a host that appends the record awaits it itself.
+            await context.Settled.ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask AppendAsync(GatewayRequestContext context, string verdict, int statusCode, IEnumerable<ChatMessage> messages, string? responseText)
     {
         if (context.AuditRecord is not null)
         {

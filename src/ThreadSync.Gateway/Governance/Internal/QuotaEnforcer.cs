@@ -159,6 +159,12 @@ internal sealed partial class QuotaEnforcer
     /// record; for a request refused before it reserved (an unknown model, a bad parameter), writes the record alone.
     /// Never throws: a failure is logged, and an unsettled hold expires on its own.
     /// </summary>
+    /// <remarks>
+    /// A reservation's settlement is started, not awaited: it is left in <see cref="GatewayRequestContext.Settled"/>
+    /// for whoever appends the request's audit record next, which awaits it after its append. So its round trip to the
+    /// store overlaps the response being written and the audit record's (on SQLite they often share a group commit),
+    /// and the request still ends only once both are written.
+    /// </remarks>
     public async ValueTask SettleAsync(GatewayRequestContext context, string verdict, int statusCode)
     {
         if (context.Caller.Governance is null || context.UsageRecorded)
@@ -175,6 +181,11 @@ internal sealed partial class QuotaEnforcer
         context.ReservationId = null;
         context.UsageRecorded = true;
         var record = Record(context, context.Model, verdict, statusCode, Combine(context.Usage, context.RouterUsage));
+        context.Settled = SettleReservationAsync(reservationId, record, context.CorrelationId);
+    }
+
+    private async Task SettleReservationAsync(string reservationId, UsageRecord record, string correlationId)
+    {
         try
         {
             // Not the request's token: a client that went away still pays for what was produced.
@@ -182,7 +193,7 @@ internal sealed partial class QuotaEnforcer
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            LogSettleFailed(_logger, context.CorrelationId, ex.GetType().Name);
+            LogSettleFailed(_logger, correlationId, ex.GetType().Name);
         }
     }
 

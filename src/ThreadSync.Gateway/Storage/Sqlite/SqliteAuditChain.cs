@@ -43,6 +43,12 @@ internal sealed class SqliteAuditChain : IAuditChain
     private readonly AuditBatchChainer _chainer = new();
     private readonly List<PendingAuditAppend> _one = new(1);
 
+    // The head this writer last wrote, valid while the writer's generation holds (no other process committed, nothing
+    // was rolled back): it saves reading the head row on every append.
+    private long _headGeneration = long.MinValue;
+    private long _headSequence;
+    private byte[] _headHash = [];
+
     public SqliteAuditChain(SqliteDatabase db, AuditDurability durability)
     {
         _db = db;
@@ -251,20 +257,22 @@ internal sealed class SqliteAuditChain : IAuditChain
         var batch = _one;
         batch.Clear();
         batch.Add(pending);
-        long headSequence;
-        byte[] headHash;
-        using (var r = s.Command(SelectHead).ExecuteReader())
+        var generation = _db.WriterGeneration;
+        if (generation != _headGeneration)
         {
+            using var r = s.Command(SelectHead).ExecuteReader();
             if (!r.Read())
             {
                 throw new InvalidOperationException("The audit chain's head row is missing: the database was altered outside the gateway.");
             }
 
-            headSequence = r.GetInt64(0);
-            headHash = r.GetFieldValue<byte[]>(1);
+            _headSequence = r.GetInt64(0);
+            _headHash = r.GetFieldValue<byte[]>(1);
         }
 
-        if (_chainer.Chain(headSequence, headHash, batch, _db.TimeProvider.GetUtcNow()) is { } genesis)
+        // Forget the head until this append stands: if it throws, its savepoint is undone and the generation moves.
+        _headGeneration = long.MinValue;
+        if (_chainer.Chain(_headSequence, _headHash, batch, _db.TimeProvider.GetUtcNow()) is { } genesis)
         {
             Insert(s, genesis);
         }
@@ -274,5 +282,8 @@ internal sealed class SqliteAuditChain : IAuditChain
         head.Set(0, pending.Record.Sequence);
         head.Set(1, pending.Hash);
         head.ExecuteNonQuery();
+        _headSequence = pending.Record.Sequence;
+        _headHash = pending.Hash!;
+        _headGeneration = generation;
     }
 }

@@ -32,18 +32,13 @@ internal sealed class SqliteQuotaStore : IQuotaStore
 
     private const string SelectExpired = "SELECT id, scopes, minute, day, month, tokens, nano_usd FROM reservations WHERE released = 0 AND expires_at <= $now";
     private const string MarkReleased = "UPDATE reservations SET released = 1 WHERE id = $id";
-    private const string SelectReservation = "SELECT scopes, minute, day, month, tokens, nano_usd, released FROM reservations WHERE id = $id";
-    private const string DeleteReservation = "DELETE FROM reservations WHERE id = $id";
+    private const string TakeReservation = "DELETE FROM reservations WHERE id = $id RETURNING scopes, minute, day, month, tokens, nano_usd, released";
     private const string InsertReservation = """
         INSERT INTO reservations (id, scopes, minute, day, month, tokens, nano_usd, expires_at)
         VALUES ($id, $scopes, $minute, $day, $month, $tokens, $nano, $expires)
         """;
 
     private const string SelectCounters = "SELECT period, start, requests, tokens, nano_usd FROM quota_counters WHERE scope_kind = $kind AND scope_id = $id ORDER BY period, start";
-    private const string AdjustCounters = """
-        UPDATE quota_counters SET tokens = tokens + $tokens, nano_usd = nano_usd + $nano
-        WHERE scope_kind = $kind AND scope_id = $id AND (period, start) IN (VALUES ('m', $minute), ('d', $day), ('M', $month))
-        """;
 
     private const string Prune = """
         DELETE FROM quota_counters WHERE period = 'm' AND start < $minute;
@@ -54,6 +49,8 @@ internal sealed class SqliteQuotaStore : IQuotaStore
 
     private static readonly string[] UpsertSql = new string[8];
     private static readonly string[][] UpsertParameters = new string[8][];
+    private static readonly string[] AdjustSql = new string[8];
+    private static readonly string[][] AdjustParameters = new string[8][];
 
     private readonly SqliteDatabase _db;
 
@@ -158,11 +155,13 @@ internal sealed class SqliteQuotaStore : IQuotaStore
     {
         UseCurrentCache();
         SqliteUsageLedger.Insert(s, record);
-        var select = s.Command(SelectReservation, "$id");
-        select.Set(0, reservationId);
+
+        // One statement takes the hold and returns what it counted.
+        var take = s.Command(TakeReservation, "$id");
+        take.Set(0, reservationId);
         string scopes;
         long minute, day, month, heldTokens, heldNano;
-        using (var r = select.ExecuteReader())
+        using (var r = take.ExecuteReader())
         {
             if (!r.Read())
             {
@@ -187,30 +186,31 @@ internal sealed class SqliteQuotaStore : IQuotaStore
             Adjust(s, scopes, minute, day, month, tokens, nano);
         }
 
-        var delete = s.Command(DeleteReservation, "$id");
-        delete.Set(0, reservationId);
-        delete.ExecuteNonQuery();
         return true;
     }
 
-    /// <summary>Adds tokens and cost to a reservation's slot, day and month on each of its scopes (where the rows still exist).</summary>
+    /// <summary>Adds tokens and cost to a reservation's slot, day and month on each of its scopes (where the rows still exist), in one statement.</summary>
     private void Adjust(SqliteSession s, string scopesJson, long minute, long day, long month, long tokens, long nano)
     {
-        var adjust = s.Command(AdjustCounters, "$kind", "$id", "$minute", "$day", "$month", "$tokens", "$nano");
-        adjust.Set(2, minute);
-        adjust.Set(3, day);
-        adjust.Set(4, month);
-        adjust.Set(5, tokens);
-        adjust.Set(6, nano);
-        foreach (var scope in JsonSerializer.Deserialize(scopesJson, SqliteJsonContext.Default.StringArray)!)
+        var scopes = JsonSerializer.Deserialize(scopesJson, SqliteJsonContext.Default.StringArray)!;
+        var (sql, names) = AdjustCommand(scopes.Length);
+        var adjust = s.Command(sql, names);
+        adjust.Set(0, minute);
+        adjust.Set(1, day);
+        adjust.Set(2, month);
+        adjust.Set(3, tokens);
+        adjust.Set(4, nano);
+        for (var i = 0; i < scopes.Length; i++)
         {
-            var colon = scope.IndexOf(':', StringComparison.Ordinal);
-            var kind = long.Parse(scope.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture);
-            var id = scope[(colon + 1)..];
-            adjust.Set(0, kind);
-            adjust.Set(1, id);
-            adjust.ExecuteNonQuery();
-            if (_counters.TryGetValue((kind, id), out var rows))
+            var (kind, id) = ParseScope(scopes[i]);
+            adjust.Set(5 + (2 * i), kind);
+            adjust.Set(6 + (2 * i), id);
+        }
+
+        adjust.ExecuteNonQuery();
+        foreach (var scope in scopes)
+        {
+            if (_counters.TryGetValue(ParseScope(scope), out var rows))
             {
                 // As the UPDATE: rows that exist change, none is created.
                 Add(rows, 'm', minute, 0, tokens, nano, create: false);
@@ -218,6 +218,46 @@ internal sealed class SqliteQuotaStore : IQuotaStore
                 Add(rows, 'M', month, 0, tokens, nano, create: false);
             }
         }
+    }
+
+    /// <summary>A scope as stored in a reservation's <c>scopes</c> (<c>kind:id</c>).</summary>
+    private static (long Kind, string Id) ParseScope(string scope)
+    {
+        var colon = scope.IndexOf(':', StringComparison.Ordinal);
+        return (long.Parse(scope.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture), scope[(colon + 1)..]);
+    }
+
+    /// <summary>One statement adding tokens and cost to the slot, day and month rows of every scope that exist.</summary>
+    private static (string Sql, string[] Names) AdjustCommand(int count)
+    {
+        if (count < AdjustSql.Length && AdjustSql[count] is { } cached)
+        {
+            return (cached, AdjustParameters[count]);
+        }
+
+        var names = new List<string> { "$minute", "$day", "$month", "$tokens", "$nano" };
+        // UPDATE ... FROM, not a four-column row-value IN: SQLite searches the primary key for each row of the VALUES
+        // list, where the IN form scans the table.
+        var sql = new StringBuilder("UPDATE quota_counters SET tokens = quota_counters.tokens + $tokens, nano_usd = quota_counters.nano_usd + $nano FROM (VALUES ");
+        for (var i = 0; i < count; i++)
+        {
+            var kind = "$k" + i.ToString(CultureInfo.InvariantCulture);
+            var id = "$i" + i.ToString(CultureInfo.InvariantCulture);
+            names.Add(kind);
+            names.Add(id);
+            sql.Append(i == 0 ? string.Empty : ", ")
+                .Append(CultureInfo.InvariantCulture, $"({kind}, {id}, 'm', $minute), ({kind}, {id}, 'd', $day), ({kind}, {id}, 'M', $month)");
+        }
+
+        sql.Append(") AS v WHERE quota_counters.scope_kind = v.column1 AND quota_counters.scope_id = v.column2 AND quota_counters.period = v.column3 AND quota_counters.start = v.column4");
+        var result = (sql.ToString(), names.ToArray());
+        if (count < AdjustSql.Length)
+        {
+            AdjustParameters[count] = result.Item2;
+            AdjustSql[count] = result.Item1;
+        }
+
+        return result;
     }
 
     /// <summary>Adds to the copied row of a period and start, or creates it (in order) when asked and missing.</summary>
