@@ -28,4 +28,16 @@ public sealed record OrgPolicy
 
     /// <summary>The default of <see cref="AuditContentRetentionDays"/>.</summary>
     public const int DefaultAuditContentRetentionDays = 30;
+
+    /// <summary>
+    /// Gets what the gateway keeps of the org's conversations. <see cref="Governance.ConversationCapture.Off"/> by
+    /// default: conversations are private to the client and nothing is kept unless the org opts in.
+    /// </summary>
+    public ConversationCapture ConversationCapture { get; init; }
+
+    /// <summary>
+    /// Gets how many days a conversation is kept after its last turn before it is purged (1 to 3650), or
+    /// <see langword="null"/> (the default) to keep conversations until they are deleted.
+    /// </summary>
+    public int? ConversationRetentionDays { get; init; }
 }

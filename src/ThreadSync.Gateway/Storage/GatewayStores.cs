@@ -8,8 +8,9 @@ namespace ThreadSync.Gateway.Storage;
 /// <param name="Migrator">The schema migrator.</param>
 /// <param name="Audit">The tamper-evident audit chain of inference requests and admin actions.</param>
 /// <param name="Idempotency">Idempotency keys and the responses they replay.</param>
+/// <param name="Conversations">Stored conversations and their turns (server-side conversation memory).</param>
 /// <remarks>Disposing the stores commits the audit appends already queued, then closes the connections.</remarks>
-public sealed record GatewayStores(IGovernanceStore Governance, IQuotaStore Quotas, IUsageLedger Usage, IAdminAuditLog AdminAudit, IGatewayStoreMigrator Migrator, IAuditChain Audit, IIdempotencyStore Idempotency)
+public sealed record GatewayStores(IGovernanceStore Governance, IQuotaStore Quotas, IUsageLedger Usage, IAdminAuditLog AdminAudit, IGatewayStoreMigrator Migrator, IAuditChain Audit, IIdempotencyStore Idempotency, IConversationStore Conversations)
     : IAsyncDisposable, IDisposable
 {
     /// <inheritdoc/>

@@ -38,6 +38,8 @@ public abstract partial class StoreConformanceTests
                 KeyLimitCaps = new QuotaLimits { TokensPerHour = 1000 },
                 AuditContent = true,
                 AuditContentRetentionDays = 45,
+                ConversationCapture = ConversationCapture.Full,
+                ConversationRetentionDays = 90,
             },
             CreatedAt = T0,
         };
@@ -386,6 +388,7 @@ public abstract partial class StoreConformanceTests
         Assert.Equal(expected.Limits, actual.Limits);
         Assert.Equal(expected.Policy.KeyLimitCaps, actual.Policy.KeyLimitCaps);
         Assert.Equal((expected.Policy.AuditContent, expected.Policy.AuditContentRetentionDays), (actual.Policy.AuditContent, actual.Policy.AuditContentRetentionDays));
+        Assert.Equal((expected.Policy.ConversationCapture, expected.Policy.ConversationRetentionDays), (actual.Policy.ConversationCapture, actual.Policy.ConversationRetentionDays));
         AssertAccess(expected.Policy.Access, actual.Policy.Access);
         Assert.Equal(expected.CreatedAt, actual.CreatedAt);
     }

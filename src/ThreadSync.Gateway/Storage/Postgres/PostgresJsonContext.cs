@@ -8,7 +8,8 @@ namespace ThreadSync.Gateway.Storage.Postgres;
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    IgnoreReadOnlyProperties = true)]
+    IgnoreReadOnlyProperties = true,
+    Converters = new[] { typeof(JsonStringEnumConverter<ConversationCapture>) })]
 [JsonSerializable(typeof(QuotaLimits))]
 [JsonSerializable(typeof(AccessRules))]
 [JsonSerializable(typeof(OrgPolicy))]

@@ -24,6 +24,7 @@ internal static class PostgresMigrations
         new(1, V1),
         new(2, V2),
         new(3, V3),
+        new(4, V4),
     ];
 
     // Ids compare bytewise ("C") wherever order matters, as SQLite's BINARY collation does.
@@ -628,5 +629,39 @@ internal static class PostgresMigrations
             end if;
         end;
         $$;
+        """;
+
+    // Conversations (issue 8). turn_count is the number of turns, numbered 0 to turn_count - 1; summary_through is the
+    // last turn the summary covers (-1 with no summary). Listings are newest updated_at first, ties by id (bytewise),
+    // within an org: the indexes serve the org's, an owner's and the shared listings. Turns go with their conversation.
+    private const string V4 = """
+        create table conversations (
+            id text collate "C" primary key,
+            org_id text not null,
+            subject_id text not null,
+            title text,
+            shared boolean not null,
+            created_at timestamptz not null,
+            updated_at timestamptz not null,
+            turn_count bigint not null,
+            summary text,
+            summary_through bigint not null
+        );
+        create index conversations_org_updated on conversations (org_id, updated_at, id);
+        create index conversations_subject_updated on conversations (org_id, subject_id, updated_at, id);
+        create index conversations_shared_updated on conversations (org_id, updated_at, id) where shared;
+
+        create table conversation_turns (
+            conversation_id text collate "C" not null references conversations (id) on delete cascade,
+            seq bigint not null,
+            role text not null,
+            content text,
+            model text,
+            correlation_id text,
+            input_tokens bigint not null,
+            output_tokens bigint not null,
+            at timestamptz not null,
+            primary key (conversation_id, seq)
+        );
         """;
 }

@@ -74,5 +74,6 @@ public static class PostgresStores
         new PostgresAdminAuditLog(database),
         database,
         new PostgresAuditChain(database, auditDurability),
-        new PostgresIdempotencyStore(database));
+        new PostgresIdempotencyStore(database),
+        new PostgresConversationStore(database));
 }

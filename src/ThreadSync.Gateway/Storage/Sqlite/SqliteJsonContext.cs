@@ -7,7 +7,8 @@ namespace ThreadSync.Gateway.Storage.Sqlite;
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    IgnoreReadOnlyProperties = true)]
+    IgnoreReadOnlyProperties = true,
+    Converters = new[] { typeof(JsonStringEnumConverter<ConversationCapture>) })]
 [JsonSerializable(typeof(QuotaLimits))]
 [JsonSerializable(typeof(OrgPolicy))]
 [JsonSerializable(typeof(AccessRules))]

@@ -191,5 +191,40 @@ internal static class SqliteSchema
         );
         CREATE INDEX idempotency_expires_at ON idempotency (expires_at);
         """,
+
+        // 4: conversations (issue 8). turn_count is the number of turns, numbered 0 to turn_count - 1; summary_through
+        // is the last turn the summary covers (-1 with no summary). Listings are newest updated_at first, ties by id,
+        // within an org: the indexes serve the org's, an owner's and the shared listings. Turns are a rowid table, as
+        // their content can be large.
+        """
+        CREATE TABLE conversations (
+            id TEXT NOT NULL PRIMARY KEY,
+            org_id TEXT NOT NULL,
+            subject_id TEXT NOT NULL,
+            title TEXT NULL,
+            shared INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            turn_count INTEGER NOT NULL,
+            summary TEXT NULL,
+            summary_through INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX conversations_org_updated ON conversations (org_id, updated_at, id);
+        CREATE INDEX conversations_subject_updated ON conversations (org_id, subject_id, updated_at, id);
+        CREATE INDEX conversations_shared_updated ON conversations (org_id, updated_at, id) WHERE shared = 1;
+
+        CREATE TABLE conversation_turns (
+            conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            role TEXT NOT NULL,
+            content TEXT NULL,
+            model TEXT NULL,
+            correlation_id TEXT NULL,
+            input_tokens INTEGER NOT NULL,
+            output_tokens INTEGER NOT NULL,
+            at INTEGER NOT NULL,
+            PRIMARY KEY (conversation_id, seq)
+        );
+        """,
     ];
 }
