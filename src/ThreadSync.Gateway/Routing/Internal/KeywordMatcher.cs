@@ -16,10 +16,10 @@ namespace ThreadSync.Gateway.Routing.Internal;
 /// (Ice Lake, Zen 4 and later) the text is narrowed to bytes 2,048 characters at a time; each 64-byte block then marks
 /// its word starts and asks <see cref="KeywordPrefixFilter"/> which of them could begin a keyword, all in SIMD, and
 /// lists those candidates (about one word in ten on a developer question, none on most prose). A second pass compares
-/// each candidate's next 16 bytes with the heads of all keywords sharing its first four folded characters in one
-/// 512-bit operation, so only real matches branch (<see cref="CheckCandidates"/>). About 0.4 µs per 2 KB of prose and
-/// 0.65–0.75 µs for the 2 KB developer question of the benchmarks (37 candidates, 6 matches) on the project's 2-core
-/// Xeon. Elsewhere each SIMD step (32, 16 or 8 characters) marks the word starts and hashes every lane's first four
+/// each candidate's next 16 bytes with the heads of all keywords whose first four folded characters hash like its own
+/// in one 512-bit operation, so only real matches branch (<see cref="CheckCandidates"/>). About 0.33 µs per 2 KB of
+/// prose and 0.6 µs for the 2 KB developer question of the benchmarks (37 candidates, 6 matches) on the project's
+/// 2-core Xeon. Elsewhere each SIMD step (32, 16 or 8 characters) marks the word starts and hashes every lane's first four
 /// case-folded characters to 16 bits; an 8 KB bit filter, set for every way a keyword (or a year) can begin, lets about
 /// 4% of other words through to the exact check: a 32 KB table gives the group of keywords sharing the first three
 /// folded characters, the fourth character narrows it, and each keyword's first 16 characters are compared in one
