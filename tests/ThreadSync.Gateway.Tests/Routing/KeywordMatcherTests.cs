@@ -216,6 +216,40 @@ public sealed class KeywordMatcherTests
         }
     }
 
+    [Theory]
+    [InlineData(true, 12)]
+    [InlineData(true, 4)]
+    [InlineData(true, 1)]
+    [InlineData(false, 12)]
+    public void Scan_KeywordsThatShareAHash_AllMatch(bool wide, int hashBits)
+    {
+        // The wide path finds a candidate's keywords by a hash of its first four folded characters (12 bits unless
+        // told), and keys that share a hash share their keywords' packs. A two-character keyword starts 1,024 such
+        // keys, so six of them fill every 12-bit hash; with 4 bits or 1 every hash holds most keywords, more than four:
+        // the check continues in further packs, longest first.
+        (string Keyword, RequestSignals Category, int Weight)[] keywords =
+        [
+            ("an", RequestSignals.Search, 1), ("a#", RequestSignals.Code, 1), ("b2", RequestSignals.Json, 1), ("go", RequestSignals.Fast, 1),
+            ("qu", RequestSignals.Reasoning, 1), ("x9", RequestSignals.Search, 2), ("and", RequestSignals.Reasoning, 1),
+            ("about", RequestSignals.Code, 1), ("abc*", RequestSignals.Search, 2), ("zebra", RequestSignals.Json, 1),
+            ("quick", RequestSignals.Fast, 2), ("12ab", RequestSignals.Code, 1), ("a b c d e f g h i j k l m", RequestSignals.Search, 1),
+        ];
+        var matcher = new KeywordMatcher(keywords, useWideScan: wide, packHashBits: hashBits);
+        var random = new Random(7);
+        string[] pieces = ["a", "an", "and", "a#", "b2", "go", "GO!", "x9", "X9z", "about", "abcde", "zebra", "q", "quick", "12ab", "a b c d e f g h i j k l m", "A B C", "ANDY", "qu", "b", " ", " ", ".", "-", "_", "x", "ţ"];
+        for (var length = 0; length < 500; length++)
+        {
+            var builder = new System.Text.StringBuilder();
+            while (builder.Length < length)
+            {
+                builder.Append(pieces[random.Next(pieces.Length)]);
+            }
+
+            var text = builder.ToString(0, length);
+            AssertSameScores(Reference(text, keywords), Scan(text, matcher: matcher), $"length {length}: '{text}'");
+        }
+    }
+
     private static void AssertSameScores(SignalScores expected, SignalScores actual, string context) =>
         Assert.True(
             (expected.Code, expected.Search, expected.Reasoning, expected.Fast, expected.Json) == (actual.Code, actual.Search, actual.Reasoning, actual.Fast, actual.Json),

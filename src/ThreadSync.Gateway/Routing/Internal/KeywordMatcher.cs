@@ -16,10 +16,10 @@ namespace ThreadSync.Gateway.Routing.Internal;
 /// (Ice Lake, Zen 4 and later) the text is narrowed to bytes 2,048 characters at a time; each 64-byte block then marks
 /// its word starts and asks <see cref="KeywordPrefixFilter"/> which of them could begin a keyword, all in SIMD, and
 /// lists those candidates (about one word in ten on a developer question, none on most prose). A second pass compares
-/// each candidate's next 16 bytes with the heads of all keywords sharing its first four folded characters in one
-/// 512-bit operation, so only real matches branch (<see cref="CheckCandidates"/>). About 0.4 µs per 2 KB of prose and
-/// 0.65–0.75 µs for the 2 KB developer question of the benchmarks (37 candidates, 6 matches) on the project's 2-core
-/// Xeon. Elsewhere each SIMD step (32, 16 or 8 characters) marks the word starts and hashes every lane's first four
+/// each candidate's next 16 bytes with the heads of all keywords whose first four folded characters hash like its own
+/// in one 512-bit operation, so only real matches branch (<see cref="CheckCandidates"/>). About 0.33 µs per 2 KB of
+/// prose and 0.6 µs for the 2 KB developer question of the benchmarks (37 candidates, 6 matches) on the project's
+/// 2-core Xeon. Elsewhere each SIMD step (32, 16 or 8 characters) marks the word starts and hashes every lane's first four
 /// case-folded characters to 16 bits; an 8 KB bit filter, set for every way a keyword (or a year) can begin, lets about
 /// 4% of other words through to the exact check: a 32 KB table gives the group of keywords sharing the first three
 /// folded characters, the fourth character narrows it, and each keyword's first 16 characters are compared in one
@@ -39,18 +39,27 @@ internal sealed class KeywordMatcher
     private const int KeyBits = 5;
     private const int WideBlock = 64;
 
-    // The wide path narrows the text to bytes this many characters at a time (a multiple of WideBlock), into a stack buffer.
-    private const int ChunkChars = 32 * WideBlock;
+    // The wide path narrows the text to bytes this many characters at a time (a multiple of WideBlock), into a stack
+    // buffer: 32 blocks, so a uint has one bit per block.
+    private const int BlocksPerChunk = 32;
+    private const int ChunkChars = BlocksPerChunk * WideBlock;
 
     // Keyword heads compared at once by the wide path's exact check: four of 16 bytes, one 512-bit vector.
     private const int PackSlots = 4;
 
+    // The bytes of a pack's two vectors.
+    private const int PackBytes = 2 * WideBlock;
+
+    // The wide path's table from four folded characters to their keywords' pack has 2^DefaultPackHashBits entries (8 KB).
+    private const int DefaultPackHashBits = 12;
+
     // The position bits of a MatchEntry: positions in a chunk are below ChunkChars.
     private const uint MatchPositionMask = (1 << 12) - 1;
 
-    // 1 for the ASCII word characters (letters, digits, '_'), by character code: the two halves of a vpermi2b table.
-    private static readonly Vector512<byte> WordCharsLow = Vector512.Create([.. Enumerable.Range(0, 64).Select(c => (byte)(IsAsciiWordChar((char)c) ? 1 : 0))]);
-    private static readonly Vector512<byte> WordCharsHigh = Vector512.Create([.. Enumerable.Range(64, 64).Select(c => (byte)(IsAsciiWordChar((char)c) ? 1 : 0))]);
+    // 0x80 for the ASCII word characters (letters, digits, '_'), by character code: the two halves of a vpermi2b table.
+    // The top bit, so that one AND NOT with the bytes also clears the bytes from 128 up (vpermi2b reads seven bits).
+    private static readonly Vector512<byte> WordCharsLow = Vector512.Create([.. Enumerable.Range(0, 64).Select(c => (byte)(IsAsciiWordChar((char)c) ? 0x80 : 0))]);
+    private static readonly Vector512<byte> WordCharsHigh = Vector512.Create([.. Enumerable.Range(64, 64).Select(c => (byte)(IsAsciiWordChar((char)c) ? 0x80 : 0))]);
 
     private readonly byte[] _groupOfKey = new byte[1 << (3 * KeyBits)];
     private readonly Keyword[] _keywords;
@@ -59,20 +68,27 @@ internal sealed class KeywordMatcher
     private readonly ulong[] _filterBits;
     private readonly KeywordPrefixFilter? _prefixFilter;
 
-    // The wide path's exact check (see CheckCandidates): the first pack of each (group, folded fourth character), and
-    // per pack its vectors (heads, case bits, covered lanes), its keywords (indexes into _keywords, PackSlots per pack)
-    // and the pack that continues it (0: none; pack 0 is empty).
-    private readonly ushort[] _packOfGroupFourth = [];
-    private readonly Vector512<byte>[] _packVectors = [];
+    // The wide path's exact check (see CheckCandidates and PackOf): the first pack of each hash of four folded
+    // characters and the hash's multiplier, and per pack its two vectors (see HeadHits) from _packVectorsOffset in
+    // _packVectors (64-byte aligned), its keywords (indexes into _keywords, PackSlots per pack) and the pack that
+    // continues it (0: none; pack 0 is empty).
+    private readonly ushort[] _packOfHash = [];
+    private readonly uint _packHashMultiplier;
+    private readonly int _packHashShift;
+    private readonly byte[] _packVectors = [];
+    private readonly int _packVectorsOffset;
     private readonly int[] _packKeywords = [];
     private readonly ushort[] _packNext = [];
 
     /// <summary>Initializes a new instance of the <see cref="KeywordMatcher"/> class.</summary>
     /// <param name="keywords">The keywords (ASCII, starting with a letter, digit or '_'; a trailing '*' makes a prefix), their categories and weights.</param>
     /// <param name="useWideScan">Whether to use the AVX-512 scan where the machine has it; off only to test the other path on such machines.</param>
-    public KeywordMatcher(IEnumerable<(string Keyword, RequestSignals Category, int Weight)> keywords, bool useWideScan = true)
+    /// <param name="packHashBits">The bits of the AVX-512 scan's hash of four characters (1-16); fewer only to test keywords sharing a hash.</param>
+    public KeywordMatcher(IEnumerable<(string Keyword, RequestSignals Category, int Weight)> keywords, bool useWideScan = true, int packHashBits = DefaultPackHashBits)
     {
         ArgumentNullException.ThrowIfNull(keywords);
+        ArgumentOutOfRangeException.ThrowIfLessThan(packHashBits, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(packHashBits, 16);
         var groups = new List<List<Keyword>> { new() };
         var texts = new List<string>();
         foreach (var (text, category, weight) in keywords)
@@ -128,7 +144,10 @@ internal sealed class KeywordMatcher
         _fourthCharsOfGroup = ordered.Select(g => g.Aggregate(0u, (mask, k) => mask | (k.Text.Length > 3 ? 1u << Fold(k.Text[3]) : uint.MaxValue))).ToArray();
         if (_prefixFilter is not null)
         {
-            (_packOfGroupFourth, _packVectors, _packKeywords, _packNext) = BuildPacks(_keywords, _groupStarts);
+            byte[] vectors;
+            (_packOfHash, _packHashMultiplier, vectors, _packKeywords, _packNext) = BuildPacks(_keywords, packHashBits);
+            _packHashShift = 32 - packHashBits;
+            (_packVectors, _packVectorsOffset) = Aligned(vectors);
         }
 
         // The 16-bit-lane path's filter (the AVX-512 path has its own): one bit per 16-bit hash of a word start's first
@@ -324,14 +343,31 @@ internal sealed class KeywordMatcher
     /// <summary>
     /// Finds the candidate word starts among the first <paramref name="length"/> bytes of a narrowed chunk (which starts
     /// at <paramref name="start"/> in <paramref name="text"/>), writes their positions in the chunk to
-    /// <paramref name="positions"/> and returns how many; code fences are checked on the way.
+    /// <paramref name="positions"/> and returns how many; years and code fences are checked after the loop.
     /// </summary>
+    /// <remarks>
+    /// The loop calls nothing: a block with a possible year ("20" at a word start) or a backtick only records its mask
+    /// (rare), and the calls follow the loop. With a call in the loop the JIT saved the four character vectors to the
+    /// stack in every block and reloaded the filter's six tables and twelve matrices from memory; without one they stay
+    /// in registers, which made the loop ~25% faster (2 KB of prose: 0.37 µs to 0.28 µs).
+    /// </remarks>
+    [SkipLocalsInit]
     private static int FindCandidates(ReadOnlySpan<char> text, int start, int length, ReadOnlySpan<byte> bytes, KeywordPrefixFilter filter, ref ulong previousIsWord, Span<uint> positions, ref ScanState state, ref SignalScores scores)
     {
         ref var first = ref MemoryMarshal.GetReference(bytes);
         ref var output = ref MemoryMarshal.GetReference(positions);
         var previous = previousIsWord;
         var findYears = state.MaxYear > 0 && !state.YearFound;
+        var findFences = !state.FenceFound && (state.Categories & RequestSignals.Code) != 0;
+        var tables = filter.Tables;
+        var wordCharsLow = WordCharsLow;
+        var wordCharsHigh = WordCharsHigh;
+
+        // Per block (ChunkChars / WideBlock of them, so one bit each in a uint): the year starts, then the backticks.
+        Span<ulong> rare = stackalloc ulong[2 * BlocksPerChunk];
+        ref var rareMasks = ref MemoryMarshal.GetReference(rare);
+        var yearBlocks = 0u;
+        var fenceBlocks = 0u;
         var count = 0;
         for (var i = 0; i < length; i += WideBlock)
         {
@@ -339,10 +375,10 @@ internal sealed class KeywordMatcher
             var next1 = Vector512.LoadUnsafe(ref first, (nuint)(i + 1));
             var next2 = Vector512.LoadUnsafe(ref first, (nuint)(i + 2));
             var next3 = Vector512.LoadUnsafe(ref first, (nuint)(i + 3));
+            var block = (int)((uint)i / WideBlock);
 
             // Word characters by table (vpermi2b reads the low seven bits; bytes from 128 up are never word characters).
-            var words = ~Vector512.Equals(Avx512Vbmi.PermuteVar64x8x2(WordCharsLow, chars, WordCharsHigh), Vector512<byte>.Zero).ExtractMostSignificantBits()
-                & ~chars.ExtractMostSignificantBits();
+            var words = Vector512.AndNot(Avx512Vbmi.PermuteVar64x8x2(wordCharsLow, chars, wordCharsHigh), chars).ExtractMostSignificantBits();
             var starts = words & ~((words << 1) | previous);
             previous = words >> 63;
             if (findYears)
@@ -350,8 +386,8 @@ internal sealed class KeywordMatcher
                 var years = (Vector512.Equals(chars, Vector512.Create((byte)'2')) & Vector512.Equals(next1, Vector512.Create((byte)'0'))).ExtractMostSignificantBits() & starts;
                 if (years != 0)
                 {
-                    CheckYears(text, start + i, years, ref state, ref scores);
-                    findYears = !state.YearFound;
+                    Unsafe.Add(ref rareMasks, block) = years;
+                    yearBlocks |= 1u << block;
                 }
             }
 
@@ -359,7 +395,7 @@ internal sealed class KeywordMatcher
             // block rarely has more; a loop writes the rest), those past it are overwritten next or ignored. Blocks
             // without candidates skip it: that branch mispredicts far less often than one per candidate would, and
             // writing four positions for nothing cost prose ~10% (the scalar work competes with the vector work).
-            var candidates = filter.Candidates(chars, next1, next2, next3) & starts;
+            var candidates = KeywordPrefixFilter.Candidates(chars, next1, next2, next3, tables) & starts;
             if (candidates != 0)
             {
                 var found = BitOperations.PopCount(candidates);
@@ -379,10 +415,27 @@ internal sealed class KeywordMatcher
                 count += found;
             }
 
-            if (Vector512.EqualsAny(chars, Vector512.Create((byte)'`')))
+            if (findFences)
             {
-                CheckFences(text, start + i, Vector512.Equals(chars, Vector512.Create((byte)'`')).ExtractMostSignificantBits(), ref state, ref scores);
+                var backticks = Vector512.Equals(chars, Vector512.Create((byte)'`')).ExtractMostSignificantBits();
+                if (backticks != 0)
+                {
+                    Unsafe.Add(ref rareMasks, BlocksPerChunk + block) = backticks;
+                    fenceBlocks |= 1u << block;
+                }
             }
+        }
+
+        for (; yearBlocks != 0 && !state.YearFound; yearBlocks &= yearBlocks - 1)
+        {
+            var block = BitOperations.TrailingZeroCount(yearBlocks);
+            CheckYears(text, start + (block * WideBlock), Unsafe.Add(ref rareMasks, block), ref state, ref scores);
+        }
+
+        for (; fenceBlocks != 0 && !state.FenceFound; fenceBlocks &= fenceBlocks - 1)
+        {
+            var block = BitOperations.TrailingZeroCount(fenceBlocks);
+            CheckFences(text, start + (block * WideBlock), Unsafe.Add(ref rareMasks, BlocksPerChunk + block), ref state, ref scores);
         }
 
         previousIsWord = previous;
@@ -390,8 +443,8 @@ internal sealed class KeywordMatcher
     }
 
     /// <summary>
-    /// The exact check of the candidates of a narrowed chunk: the first three folded characters give the group, the
-    /// fourth its pack, and one vector operation compares the candidate's next 16 bytes with the pack's keyword heads.
+    /// The exact check of the candidates of a narrowed chunk: the four folded characters give the pack
+    /// (<see cref="PackOf"/>), and one vector operation compares the candidate's next 16 bytes with the pack's keyword heads.
     /// </summary>
     /// <remarks>
     /// <para>The loop only keeps the candidates where a head matched, with their pack and matching slots (see
@@ -472,15 +525,19 @@ internal sealed class KeywordMatcher
         }
     }
 
-    /// <summary>The first pack of the keywords that could start at <paramref name="at"/> in a narrowed chunk (0 when none).</summary>
+    /// <summary>
+    /// The first pack of the keywords that could start at <paramref name="at"/> in a narrowed chunk: a multiplicative
+    /// hash of the four folded characters picks it in one load (see <see cref="BuildPacks"/>).
+    /// </summary>
+    /// <remarks>
+    /// It was two dependent loads (the group of the first three characters, then the pack of the group and the fourth),
+    /// and the candidates' check waits on this chain: one load fewer measured ~1 ns less per candidate.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int PackOf(ref byte at)
     {
-        // The folded first four characters, one per byte: the group's key is the first three, five bits each.
         var folded = (Unsafe.ReadUnaligned<uint>(ref at) | 0x20202020u) & 0x1F1F1F1Fu;
-        var key = ((folded & 0x1F) << (2 * KeyBits)) | ((folded >> (8 - KeyBits)) & (0x1F << KeyBits)) | ((folded >> 16) & 0x1F);
-        var group = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_groupOfKey), key);
-        return Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_packOfGroupFourth), (group << KeyBits) | (int)(folded >> 24));
+        return Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_packOfHash), (int)((folded * _packHashMultiplier) >> _packHashShift));
     }
 
     /// <summary>The 16 bytes at <paramref name="at"/> in each 128-bit lane.</summary>
@@ -492,13 +549,18 @@ internal sealed class KeywordMatcher
     }
 
     /// <summary>Which slots of a pack match <paramref name="head"/>: bit k for slot k.</summary>
+    /// <remarks>
+    /// Two loads per pack, both within one cache line each (the vectors are 64-byte aligned): three vectors at any
+    /// alignment (heads, case bits, covered lanes) measured ~20 ns slower per 2 KB developer question.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private uint HeadHits(Vector512<byte> head, int pack)
     {
-        // Per 16-byte slot: the case bit set where the keyword has a letter, compared where it has characters; a slot
-        // matches when both its quadwords are equal (bits 2k and 2k + 1), folded here to bit k.
-        ref var vectors = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_packVectors), pack * 3);
-        var equal = (uint)Vector512.Equals((((head | Unsafe.Add(ref vectors, 1)) ^ vectors) & Unsafe.Add(ref vectors, 2)).AsUInt64(), Vector512<ulong>.Zero).ExtractMostSignificantBits();
+        // Per 16-byte slot: OR the first vector in (the case bit where the keyword has a letter, all bits past its end)
+        // and compare with the second (the head lower-cased, all bits past its end); a slot matches when both its
+        // quadwords are equal (bits 2k and 2k + 1), folded here to bit k.
+        ref var vectors = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_packVectors), _packVectorsOffset + (pack * PackBytes));
+        var equal = (uint)Vector512.Equals((head | Vector512.LoadUnsafe(ref vectors)).AsUInt64(), Vector512.LoadUnsafe(ref vectors, WideBlock).AsUInt64()).ExtractMostSignificantBits();
         var pairs = equal & (equal >> 1) & 0x55;
         pairs = (pairs | (pairs >> 1)) & 0x33;
         return (pairs | (pairs >> 2)) & 0xF;
@@ -540,58 +602,98 @@ internal sealed class KeywordMatcher
     private static int FilterHash(int key, int fourth) => (ushort)((key << KeyBits) ^ (key >> (16 - KeyBits)) ^ fourth);
 
     /// <summary>
-    /// Builds the wide path's packs: for each group and folded fourth character, the group's keywords that can match
-    /// there (shorter than four characters, or with that fourth character) in the group's order (longest first),
-    /// <see cref="PackSlots"/> to a pack; a longer list continues in the next pack. Equal lists share their packs.
+    /// Builds the wide path's packs and the table that finds them: each keyword goes to the hash of every four folded
+    /// characters it can start (a keyword shorter than four characters matches whatever follows it: every value of the
+    /// missing ones). A hash's keywords, in the groups' order (longest first), fill <see cref="PackSlots"/> to a pack; a
+    /// longer list continues in the next pack. Equal lists share their packs.
     /// </summary>
-    private static (ushort[] PackOf, Vector512<byte>[] Vectors, int[] Keywords, ushort[] Next) BuildPacks(Keyword[] keywords, int[] groupStarts)
+    /// <remarks>
+    /// Keys that share a hash share a pack, which is correct whatever the multiplier (the vector compare checks every
+    /// byte of each head, the first four characters included) but may need a second pack. The multiplier is the first
+    /// of a fixed sequence with which no hash needs one, or failing that the one with the fewest that do: for the
+    /// built-in keywords (1,436 keys) most multipliers tried put at most three keywords in any hash.
+    /// </remarks>
+    private static (ushort[] PackOfHash, uint Multiplier, byte[] Vectors, int[] Keywords, ushort[] Next) BuildPacks(Keyword[] keywords, int hashBits)
     {
-        var groups = groupStarts.Length - 1;
-        var packOf = new ushort[groups << KeyBits];
-        var lists = new List<int[]> { Array.Empty<int>() };
-        var next = new List<ushort> { 0 };
-        var firstPackOf = new Dictionary<string, ushort>(StringComparer.Ordinal);
-        for (var group = 0; group < groups; group++)
+        // The keys of each keyword, once per keyword and category (the groups repeat short keywords), in their order.
+        var keysOf = new Dictionary<uint, List<int>>();
+        var distinct = new HashSet<(string, RequestSignals)>();
+        for (var k = 0; k < keywords.Length; k++)
         {
-            for (var fourth = 0; fourth < 1 << KeyBits; fourth++)
+            if (distinct.Add((keywords[k].Text, keywords[k].Category)))
             {
-                var members = Enumerable.Range(groupStarts[group], groupStarts[group + 1] - groupStarts[group])
-                    .Where(k => keywords[k].Text.Length <= 3 || Fold(keywords[k].Text[3]) == fourth)
-                    .ToArray();
-                if (members.Length == 0)
+                foreach (var key in FoldedPrefixesOf(keywords[k].Text))
                 {
-                    continue;
-                }
-
-                var signature = string.Join(',', members);
-                if (!firstPackOf.TryGetValue(signature, out var firstPack))
-                {
-                    if (lists.Count + ((members.Length + PackSlots - 1) / PackSlots) > ushort.MaxValue)
+                    if (!keysOf.TryGetValue(key, out var list))
                     {
-                        throw new ArgumentException("Too many keyword packs.", nameof(keywords));
+                        keysOf[key] = list = [];
                     }
 
-                    firstPack = (ushort)lists.Count;
-                    for (var k = 0; k < members.Length; k += PackSlots)
-                    {
-                        lists.Add(members[k..Math.Min(k + PackSlots, members.Length)]);
-                        next.Add(k + PackSlots < members.Length ? (ushort)lists.Count : (ushort)0);
-                    }
-
-                    firstPackOf[signature] = firstPack;
+                    list.Add(k);
                 }
-
-                packOf[(group << KeyBits) | fourth] = firstPack;
             }
         }
 
-        // Per pack: the heads (letters lower-cased), the case bits and the covered lanes, 16 bytes per slot. An empty
-        // slot covers every lane with head 0 and the case bit set everywhere: (byte | 0x20) is never 0, so it never matches.
-        var vectors = new Vector512<byte>[lists.Count * 3];
+        var (multiplier, membersOf) = (0u, (Dictionary<int, SortedSet<int>>?)null);
+        var fewestOverflows = int.MaxValue;
+        var candidate = 0x9E3779B1u;
+        for (var attempt = 0; attempt < 64 && fewestOverflows > 0; attempt++, candidate = (candidate * 0x2C1B3C6Du) + 0x297A2D39u)
+        {
+            var trial = candidate | 1;
+            var members = new Dictionary<int, SortedSet<int>>();
+            foreach (var (key, list) in keysOf)
+            {
+                var hash = (int)((key * trial) >> (32 - hashBits));
+                if (!members.TryGetValue(hash, out var set))
+                {
+                    members[hash] = set = [];
+                }
+
+                set.UnionWith(list);
+            }
+
+            var overflows = members.Values.Count(set => set.Count > PackSlots);
+            if (overflows < fewestOverflows)
+            {
+                (multiplier, membersOf, fewestOverflows) = (trial, members, overflows);
+            }
+        }
+
+        // Longest first, as in the groups: one category then scores once per word start ("step by step" over a
+        // shorter overlap); equal lengths keep the keywords' order.
+        var packOf = new ushort[1 << hashBits];
+        var lists = new List<int[]> { Array.Empty<int>() };
+        var next = new List<ushort> { 0 };
+        var firstPackOf = new Dictionary<string, ushort>(StringComparer.Ordinal);
+        foreach (var (hash, set) in membersOf!)
+        {
+            var members = set.OrderByDescending(k => keywords[k].Text.Length).ThenBy(k => k).ToArray();
+            var signature = string.Join(',', members);
+            if (!firstPackOf.TryGetValue(signature, out var firstPack))
+            {
+                if (lists.Count + ((members.Length + PackSlots - 1) / PackSlots) > ushort.MaxValue)
+                {
+                    throw new ArgumentException("Too many keyword packs.", nameof(keywords));
+                }
+
+                firstPack = (ushort)lists.Count;
+                for (var k = 0; k < members.Length; k += PackSlots)
+                {
+                    lists.Add(members[k..Math.Min(k + PackSlots, members.Length)]);
+                    next.Add(k + PackSlots < members.Length ? (ushort)lists.Count : (ushort)0);
+                }
+
+                firstPackOf[signature] = firstPack;
+            }
+
+            packOf[hash] = firstPack;
+        }
+
+        // Per pack, 16 bytes per slot: the bits to set in the text (the case bit where the keyword has a letter, all
+        // bits past its end) and the result to expect (the keyword lower-cased, all bits past its end). An empty slot
+        // sets the case bit and expects 0: (byte | 0x20) is never 0, so it never matches.
+        var vectors = new byte[lists.Count * PackBytes];
         var slots = new int[lists.Count * PackSlots];
-        var head = new byte[WideBlock];
-        var caseBits = new byte[WideBlock];
-        var covered = new byte[WideBlock];
         for (var pack = 0; pack < lists.Count; pack++)
         {
             for (var slot = 0; slot < PackSlots; slot++)
@@ -599,31 +701,64 @@ internal sealed class KeywordMatcher
                 var text = slot < lists[pack].Length ? keywords[lists[pack][slot]].Text : null;
                 for (var i = 0; i < Keyword.HeadLength; i++)
                 {
-                    var lane = (slot * Keyword.HeadLength) + i;
+                    var lane = (pack * PackBytes) + (slot * Keyword.HeadLength) + i;
                     if (text is null)
                     {
-                        (head[lane], caseBits[lane], covered[lane]) = (0, 0x20, byte.MaxValue);
+                        (vectors[lane], vectors[lane + WideBlock]) = (0x20, 0);
                     }
                     else if (i < text.Length)
                     {
                         var letter = char.IsAsciiLetter(text[i]);
-                        (head[lane], caseBits[lane], covered[lane]) = ((byte)(letter ? text[i] | 0x20 : text[i]), letter ? (byte)0x20 : (byte)0, byte.MaxValue);
+                        (vectors[lane], vectors[lane + WideBlock]) = (letter ? (byte)0x20 : (byte)0, (byte)(letter ? text[i] | 0x20 : text[i]));
                     }
                     else
                     {
-                        (head[lane], caseBits[lane], covered[lane]) = (0, 0, 0);
+                        (vectors[lane], vectors[lane + WideBlock]) = (byte.MaxValue, byte.MaxValue);
                     }
                 }
 
                 slots[(pack * PackSlots) + slot] = text is null ? 0 : lists[pack][slot];
             }
-
-            vectors[pack * 3] = Vector512.Create(head);
-            vectors[(pack * 3) + 1] = Vector512.Create(caseBits);
-            vectors[(pack * 3) + 2] = Vector512.Create(covered);
         }
 
-        return (packOf, vectors, slots, [.. next]);
+        return (packOf, multiplier, vectors, slots, [.. next]);
+    }
+
+    /// <summary>
+    /// A copy of <paramref name="data"/> that starts at a multiple of 64 bytes: the array and the offset of the copy in it.
+    /// The array is on the pinned object heap, which never moves it, so the offset stays right.
+    /// </summary>
+    private static (byte[] Array, int Offset) Aligned(byte[] data)
+    {
+        var array = GC.AllocateArray<byte>(data.Length + WideBlock - 1, pinned: true);
+        var offset = (int)(-Unsafe.ByteOffset(ref Unsafe.NullRef<byte>(), ref MemoryMarshal.GetArrayDataReference(array)) & (WideBlock - 1));
+        data.CopyTo(array, offset);
+        return (array, offset);
+    }
+
+    /// <summary>
+    /// Every four folded characters, one per byte as <see cref="PackOf"/> reads them, that can begin
+    /// <paramref name="keyword"/>: a shorter keyword takes every value of the missing ones.
+    /// </summary>
+    private static IEnumerable<uint> FoldedPrefixesOf(string keyword)
+    {
+        var known = Math.Min(keyword.Length, 4);
+        var prefix = 0u;
+        for (var i = 0; i < known; i++)
+        {
+            prefix |= (uint)Fold(keyword[i]) << (8 * i);
+        }
+
+        for (var rest = 0; rest < 1 << (KeyBits * (4 - known)); rest++)
+        {
+            var key = prefix;
+            for (var i = known; i < 4; i++)
+            {
+                key |= (uint)((rest >> (KeyBits * (i - known))) & ((1 << KeyBits) - 1)) << (8 * i);
+            }
+
+            yield return key;
+        }
     }
 
     private static IEnumerable<int> KeysOf(string keyword)

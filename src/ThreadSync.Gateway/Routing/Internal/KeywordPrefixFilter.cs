@@ -26,12 +26,27 @@ internal sealed class KeywordPrefixFilter
     public static bool IsSupported => Vector512.IsHardwareAccelerated && Avx512BW.IsSupported && Avx512Vbmi.IsSupported && Gfni.V512.IsSupported;
 
     // Per hash, one 8x8 bit matrix per character position (gf2p8affineqb layout: the byte 7 - i is the row of output
-    // bit i). Only input bits 0-4 are used, which makes the hash case-insensitive for ASCII letters.
-    private static readonly ulong[] IndexHash1 = [0x121303131B161902, 0x0C19180B14041E19, 0x05120A00170C010C, 0x1703150A170B191D];
-    private static readonly ulong[] IndexHash2 = [0x1B030D0D020F1412, 0x09010611031D080D, 0x0805011415100305, 0x1A09080008010A0A];
+    // bit i). Only input bits 0-4 are used, which makes the hash case-insensitive for ASCII letters. Constants, so the
+    // JIT keeps them in the code rather than loading them from an array in the scan's loop.
+    private const ulong Index1Of0 = 0x121303131B161902;
+    private const ulong Index1Of1 = 0x0C19180B14041E19;
+    private const ulong Index1Of2 = 0x05120A00170C010C;
+    private const ulong Index1Of3 = 0x1703150A170B191D;
+    private const ulong Index2Of0 = 0x1B030D0D020F1412;
+    private const ulong Index2Of1 = 0x09010611031D080D;
+    private const ulong Index2Of2 = 0x0805011415100305;
+    private const ulong Index2Of3 = 0x1A09080008010A0A;
 
     // Bits 0-2 pick the bit in each table; bit 7 is always 0 (vpshufb would zero the lane).
-    private static readonly ulong[] BitHash = [0x0D1E031C16001900, 0x1C0300101E1A1F00, 0x050E030A19141900, 0x1B1E0B031C1A0F00];
+    private const ulong BitOf0 = 0x0D1E031C16001900;
+    private const ulong BitOf1 = 0x1C0300101E1A1F00;
+    private const ulong BitOf2 = 0x050E030A19141900;
+    private const ulong BitOf3 = 0x1B1E0B031C1A0F00;
+
+    // The same matrices by position, for the scalar twin that builds the tables (Hash).
+    private static readonly ulong[] IndexHash1 = [Index1Of0, Index1Of1, Index1Of2, Index1Of3];
+    private static readonly ulong[] IndexHash2 = [Index2Of0, Index2Of1, Index2Of2, Index2Of3];
+    private static readonly ulong[] BitHash = [BitOf0, BitOf1, BitOf2, BitOf3];
 
     private readonly Vector512<byte> _table1Low;
     private readonly Vector512<byte> _table1High;
@@ -83,23 +98,36 @@ internal sealed class KeywordPrefixFilter
         _shortHigh = Vector512.Create(shortTable.AsSpan(64));
     }
 
+    /// <summary>Gets the filter's tables, for <see cref="Candidates"/>.</summary>
+    /// <remarks>
+    /// A caller's loop copies them into locals once, so they stay in registers; read from the object, the JIT loads
+    /// all six from memory in every iteration (it cannot prove that the loop's stores leave them unchanged).
+    /// </remarks>
+    public (Vector512<byte> Table1Low, Vector512<byte> Table1High, Vector512<byte> Table2Low, Vector512<byte> Table2High, Vector512<byte> ShortLow, Vector512<byte> ShortHigh) Tables =>
+        (_table1Low, _table1High, _table2Low, _table2High, _shortLow, _shortHigh);
+
     /// <summary>
     /// Returns a mask of the lanes that may begin a keyword, given the text's characters as bytes at each lane and
-    /// one, two and three positions after it.
+    /// one, two and three positions after it, and the filter's <see cref="Tables"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ulong Candidates(Vector512<byte> c0, Vector512<byte> c1, Vector512<byte> c2, Vector512<byte> c3)
+    public static ulong Candidates(
+        Vector512<byte> c0,
+        Vector512<byte> c1,
+        Vector512<byte> c2,
+        Vector512<byte> c3,
+        (Vector512<byte> Table1Low, Vector512<byte> Table1High, Vector512<byte> Table2Low, Vector512<byte> Table2High, Vector512<byte> ShortLow, Vector512<byte> ShortHigh) tables)
     {
         // The three-character hashes first (for the short table), then the fourth character added for the long ones.
-        var index1 = Affine(c0, IndexHash1[0]) ^ Affine(c1, IndexHash1[1]) ^ Affine(c2, IndexHash1[2]);
-        var bits = Affine(c0, BitHash[0]) ^ Affine(c1, BitHash[1]) ^ Affine(c2, BitHash[2]);
-        var shortHits = Avx512Vbmi.PermuteVar64x8x2(_shortLow, index1, _shortHigh) & Select(bits);
-        index1 ^= Affine(c3, IndexHash1[3]);
-        bits ^= Affine(c3, BitHash[3]);
-        var index2 = Affine(c0, IndexHash2[0]) ^ Affine(c1, IndexHash2[1]) ^ Affine(c2, IndexHash2[2]) ^ Affine(c3, IndexHash2[3]);
+        var index1 = Affine(c0, Index1Of0) ^ Affine(c1, Index1Of1) ^ Affine(c2, Index1Of2);
+        var bits = Affine(c0, BitOf0) ^ Affine(c1, BitOf1) ^ Affine(c2, BitOf2);
+        var shortHits = Avx512Vbmi.PermuteVar64x8x2(tables.ShortLow, index1, tables.ShortHigh) & Select(bits);
+        index1 ^= Affine(c3, Index1Of3);
+        bits ^= Affine(c3, BitOf3);
+        var index2 = Affine(c0, Index2Of0) ^ Affine(c1, Index2Of1) ^ Affine(c2, Index2Of2) ^ Affine(c3, Index2Of3);
 
         // Both tables share the selected bit, so one AND tells whether both have it.
-        var longHits = Avx512Vbmi.PermuteVar64x8x2(_table1Low, index1, _table1High) & Avx512Vbmi.PermuteVar64x8x2(_table2Low, index2, _table2High) & Select(bits);
+        var longHits = Avx512Vbmi.PermuteVar64x8x2(tables.Table1Low, index1, tables.Table1High) & Avx512Vbmi.PermuteVar64x8x2(tables.Table2Low, index2, tables.Table2High) & Select(bits);
         return ~Vector512.Equals(shortHits | longHits, Vector512<byte>.Zero).ExtractMostSignificantBits();
     }
 
