@@ -192,7 +192,13 @@ internal sealed class SqliteQuotaStore : IQuotaStore
     /// <summary>Adds tokens and cost to a reservation's slot, day and month on each of its scopes (where the rows still exist), in one statement.</summary>
     private void Adjust(SqliteSession s, string scopesJson, long minute, long day, long month, long tokens, long nano)
     {
-        var scopes = JsonSerializer.Deserialize(scopesJson, SqliteJsonContext.Default.StringArray)!;
+        var stored = JsonSerializer.Deserialize(scopesJson, SqliteJsonContext.Default.StringArray)!;
+        var scopes = new (long Kind, string Id)[stored.Length];
+        for (var i = 0; i < stored.Length; i++)
+        {
+            scopes[i] = ParseScope(stored[i]);
+        }
+
         var (sql, names) = AdjustCommand(scopes.Length);
         var adjust = s.Command(sql, names);
         adjust.Set(0, minute);
@@ -202,15 +208,14 @@ internal sealed class SqliteQuotaStore : IQuotaStore
         adjust.Set(4, nano);
         for (var i = 0; i < scopes.Length; i++)
         {
-            var (kind, id) = ParseScope(scopes[i]);
-            adjust.Set(5 + (2 * i), kind);
-            adjust.Set(6 + (2 * i), id);
+            adjust.Set(5 + (2 * i), scopes[i].Kind);
+            adjust.Set(6 + (2 * i), scopes[i].Id);
         }
 
         adjust.ExecuteNonQuery();
         foreach (var scope in scopes)
         {
-            if (_counters.TryGetValue(ParseScope(scope), out var rows))
+            if (_counters.TryGetValue(scope, out var rows))
             {
                 // As the UPDATE: rows that exist change, none is created.
                 Add(rows, 'm', minute, 0, tokens, nano, create: false);
@@ -228,37 +233,17 @@ internal sealed class SqliteQuotaStore : IQuotaStore
     }
 
     /// <summary>One statement adding tokens and cost to the slot, day and month rows of every scope that exist.</summary>
-    private static (string Sql, string[] Names) AdjustCommand(int count)
-    {
-        if (count < AdjustSql.Length && AdjustSql[count] is { } cached)
-        {
-            return (cached, AdjustParameters[count]);
-        }
+    private static (string Sql, string[] Names) AdjustCommand(int count) =>
+        PerScopeCommand(
+            AdjustSql,
+            AdjustParameters,
+            count,
 
-        var names = new List<string> { "$minute", "$day", "$month", "$tokens", "$nano" };
-        // UPDATE ... FROM, not a four-column row-value IN: SQLite searches the primary key for each row of the VALUES
-        // list, where the IN form scans the table.
-        var sql = new StringBuilder("UPDATE quota_counters SET tokens = quota_counters.tokens + $tokens, nano_usd = quota_counters.nano_usd + $nano FROM (VALUES ");
-        for (var i = 0; i < count; i++)
-        {
-            var kind = "$k" + i.ToString(CultureInfo.InvariantCulture);
-            var id = "$i" + i.ToString(CultureInfo.InvariantCulture);
-            names.Add(kind);
-            names.Add(id);
-            sql.Append(i == 0 ? string.Empty : ", ")
-                .Append(CultureInfo.InvariantCulture, $"({kind}, {id}, 'm', $minute), ({kind}, {id}, 'd', $day), ({kind}, {id}, 'M', $month)");
-        }
-
-        sql.Append(") AS v WHERE quota_counters.scope_kind = v.column1 AND quota_counters.scope_id = v.column2 AND quota_counters.period = v.column3 AND quota_counters.start = v.column4");
-        var result = (sql.ToString(), names.ToArray());
-        if (count < AdjustSql.Length)
-        {
-            AdjustParameters[count] = result.Item2;
-            AdjustSql[count] = result.Item1;
-        }
-
-        return result;
-    }
+            // UPDATE ... FROM, not a four-column row-value IN: SQLite searches the primary key for each row of the
+            // VALUES list, where the IN form scans the table.
+            "UPDATE quota_counters SET tokens = quota_counters.tokens + $tokens, nano_usd = quota_counters.nano_usd + $nano FROM (VALUES ",
+            static (kind, id) => $"({kind}, {id}, 'm', $minute), ({kind}, {id}, 'd', $day), ({kind}, {id}, 'M', $month)",
+            ") AS v WHERE quota_counters.scope_kind = v.column1 AND quota_counters.scope_id = v.column2 AND quota_counters.period = v.column3 AND quota_counters.start = v.column4");
 
     /// <summary>Adds to the copied row of a period and start, or creates it (in order) when asked and missing.</summary>
     private static void Add(List<CounterRow> rows, char period, long start, long requests, long tokens, long nano, bool create)
@@ -414,33 +399,43 @@ internal sealed class SqliteQuotaStore : IQuotaStore
     }
 
     /// <summary>One statement adding a request, its tokens and cost to the slot, day and month of every scope.</summary>
-    private static (string Sql, string[] Names) UpsertCommand(int count)
+    private static (string Sql, string[] Names) UpsertCommand(int count) =>
+        PerScopeCommand(
+            UpsertSql,
+            UpsertParameters,
+            count,
+            "INSERT INTO quota_counters (scope_kind, scope_id, period, start, requests, tokens, nano_usd) VALUES ",
+            static (kind, id) => $"({kind}, {id}, 'm', $minute, 1, $tokens, $nano), ({kind}, {id}, 'd', $day, 1, $tokens, $nano), ({kind}, {id}, 'M', $month, 1, $tokens, $nano)",
+            " ON CONFLICT (scope_kind, scope_id, period, start) DO UPDATE SET requests = requests + excluded.requests, tokens = tokens + excluded.tokens, nano_usd = nano_usd + excluded.nano_usd");
+
+    /// <summary>
+    /// A statement over <paramref name="count"/> scopes: parameters <c>$minute, $day, $month, $tokens, $nano</c>, then
+    /// <c>$k{i}, $i{i}</c> (kind and id) per scope, whose rows <paramref name="rows"/> writes; kept per count.
+    /// </summary>
+    private static (string Sql, string[] Names) PerScopeCommand(string[] sqlCache, string[][] namesCache, int count, string head, Func<string, string, string> rows, string tail)
     {
-        if (count < UpsertSql.Length && UpsertSql[count] is { } cached)
+        if (count < sqlCache.Length && sqlCache[count] is { } cached)
         {
-            return (cached, UpsertParameters[count]);
+            return (cached, namesCache[count]);
         }
 
         var names = new List<string> { "$minute", "$day", "$month", "$tokens", "$nano" };
-        var sql = new StringBuilder("INSERT INTO quota_counters (scope_kind, scope_id, period, start, requests, tokens, nano_usd) VALUES ");
+        var sql = new StringBuilder(head);
         for (var i = 0; i < count; i++)
         {
             var kind = "$k" + i.ToString(CultureInfo.InvariantCulture);
             var id = "$i" + i.ToString(CultureInfo.InvariantCulture);
             names.Add(kind);
             names.Add(id);
-            sql.Append(i == 0 ? string.Empty : ", ")
-                .Append(CultureInfo.InvariantCulture, $"({kind}, {id}, 'm', $minute, 1, $tokens, $nano), ")
-                .Append(CultureInfo.InvariantCulture, $"({kind}, {id}, 'd', $day, 1, $tokens, $nano), ")
-                .Append(CultureInfo.InvariantCulture, $"({kind}, {id}, 'M', $month, 1, $tokens, $nano)");
+            sql.Append(i == 0 ? string.Empty : ", ").Append(rows(kind, id));
         }
 
-        sql.Append(" ON CONFLICT (scope_kind, scope_id, period, start) DO UPDATE SET requests = requests + excluded.requests, tokens = tokens + excluded.tokens, nano_usd = nano_usd + excluded.nano_usd");
+        sql.Append(tail);
         var result = (sql.ToString(), names.ToArray());
-        if (count < UpsertSql.Length)
+        if (count < sqlCache.Length)
         {
-            UpsertParameters[count] = result.Item2;
-            UpsertSql[count] = result.Item1;
+            namesCache[count] = result.Item2;
+            sqlCache[count] = result.Item1;
         }
 
         return result;
