@@ -39,4 +39,7 @@ public sealed class GatewayOptions
 
     /// <summary>Gets or sets how requests with an <c>Idempotency-Key</c> are held and replayed (<c>ThreadSync:Idempotency</c>).</summary>
     public IdempotencyOptions Idempotency { get; set; } = new();
+
+    /// <summary>Gets or sets server-side conversation memory (<c>ThreadSync:Conversations</c>).</summary>
+    public ConversationOptions Conversations { get; set; } = new();
 }

@@ -81,6 +81,18 @@ public static class GatewayErrorCodes
     /// </summary>
     public const string IdempotencyOutcomeUncertain = "idempotency_outcome_uncertain";
 
+    /// <summary>
+    /// No conversation with the id is visible to the caller: it does not exist, or belongs to another org, or to another
+    /// subject and is not shared (HTTP 404). Ids are global: pick unguessable ones, or let <c>POST /v1/conversations</c> mint one.
+    /// </summary>
+    public const string ConversationNotFound = "conversation_not_found";
+
+    /// <summary>The conversation is shared with the caller's org but owned by another subject: it may be read, not extended or changed (HTTP 403).</summary>
+    public const string ConversationReadOnly = "conversation_read_only";
+
+    /// <summary>The caller's org keeps no conversations (<c>conversation_capture</c> is <c>off</c>), so it has no conversation memory (HTTP 403).</summary>
+    public const string ConversationsDisabled = "conversations_disabled";
+
     /// <summary>The provider rejected the request as invalid.</summary>
     public const string UpstreamBadRequest = "upstream_bad_request";
 

@@ -22,6 +22,23 @@ public sealed record GatewayCaller(string KeyId, string DisplayName)
     public TimeSpan? AuditContentRetention { get; init; }
 
     /// <summary>
+    /// Gets the subject the caller acts for, which owns the conversations it starts: the key's id unless set (a browser
+    /// session's end user, for instance). Conversations are private to their org and subject.
+    /// </summary>
+    public string SubjectId
+    {
+        get => field ?? KeyId;
+        init;
+    }
+
+    /// <summary>
+    /// Gets what the gateway keeps of the caller's conversations (<see cref="Governance.OrgPolicy.ConversationCapture"/>
+    /// of the caller's org). <see cref="Governance.ConversationCapture.Full"/> for callers without an org (the host
+    /// application's in-process calls): they asked for memory by naming a conversation.
+    /// </summary>
+    public Governance.ConversationCapture ConversationCapture { get; init; } = Governance.ConversationCapture.Full;
+
+    /// <summary>
     /// Gets the access rules and quota scopes enforced on the caller's requests, for managed keys; <see langword="null"/>
     /// for callers the gateway does not govern (in-process calls of the host application).
     /// </summary>

@@ -34,6 +34,7 @@ internal sealed class ManagedKeyAuthenticator(GatewayStores stores, GatewayStora
             TeamId = key.TeamId,
             Environment = key.Environment,
             AuditContentRetention = credential.Org.Policy.AuditContent ? TimeSpan.FromDays(credential.Org.Policy.AuditContentRetentionDays) : null,
+            ConversationCapture = credential.Org.Policy.ConversationCapture,
             Governance = new CallerGovernance(credential, options.Value.Governance),
         };
     }
