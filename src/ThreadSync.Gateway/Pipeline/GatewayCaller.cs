@@ -36,7 +36,7 @@ public sealed record GatewayCaller(string KeyId, string DisplayName)
     /// of the caller's org). <see cref="Governance.ConversationCapture.Full"/> for callers without an org (the host
     /// application's in-process calls): they asked for memory by naming a conversation.
     /// </summary>
-    public Governance.ConversationCapture ConversationCapture { get; init; } = Governance.ConversationCapture.Full;
+    public ThreadSync.Gateway.Governance.ConversationCapture ConversationCapture { get; init; } = ThreadSync.Gateway.Governance.ConversationCapture.Full;
 
     /// <summary>
     /// Gets the access rules and quota scopes enforced on the caller's requests, for managed keys; <see langword="null"/>
