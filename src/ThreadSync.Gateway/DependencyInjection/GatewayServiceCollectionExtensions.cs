@@ -10,6 +10,7 @@ using ThreadSync.Gateway.Audit.Internal;
 using ThreadSync.Gateway.Auth.Internal;
 using ThreadSync.Gateway.Catalog.Internal;
 using ThreadSync.Gateway.Configuration.Internal;
+using ThreadSync.Gateway.Conversations.Internal;
 using ThreadSync.Gateway.DependencyInjection.Internal;
 using ThreadSync.Gateway.Governance.Internal;
 using ThreadSync.Gateway.Pipeline.Internal;
@@ -99,6 +100,9 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, GatewayStorageStartup>());
         services.TryAddSingleton<QuotaEnforcer>();
         services.TryAddSingleton<AuditRecorder>();
+        services.TryAddSingleton<ConversationMemory>();
+        services.TryAddSingleton<ConversationRetentionPurger>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ConversationRetentionPurger>(static sp => sp.GetRequiredService<ConversationRetentionPurger>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AuditContentPurger>());
         services.TryAddSingleton<IGatewayAuthenticator, ManagedKeyAuthenticator>();
         services.TryAddSingleton<ProviderClientRegistry>();

@@ -63,6 +63,7 @@ internal static class RouteHeaders
 
         headers[Attempts] = calls == 1 ? "1" : calls.ToString(CultureInfo.InvariantCulture);
         RateLimitHeaders.Write(headers, context.Quota);
+        ConversationHeader.Write(headers, context);
     }
 
     /// <summary>Keeps printable ASCII only: a header value must never carry a line break, and ids from a user catalog are not trusted.</summary>

@@ -36,6 +36,9 @@ public sealed class GovernedServer : IAsyncDisposable
 
     public GatewayStores Stores { get; }
 
+    /// <summary>Gets the server's services (for background services tests drive by hand).</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>Starts the server; <paramref name="streamChunkDelayMilliseconds"/> slows the fakes' streams (a pause after each event).</summary>
     public static async Task<GovernedServer> StartAsync(Dictionary<string, string?>? settings = null, int streamChunkDelayMilliseconds = 0)
     {

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Extensions.AI;
 using ThreadSync.Gateway.Audit.Internal;
+using ThreadSync.Gateway.Conversations.Internal;
 using ThreadSync.Gateway.Governance.Internal;
 using ThreadSync.Gateway.Providers.Internal;
 using ThreadSync.Gateway.Routing.Internal;
@@ -14,7 +15,7 @@ namespace ThreadSync.Gateway.Pipeline.Internal;
 /// The governed pipeline as an <see cref="IChatClient"/>: establishes the request context, plans the route (model and
 /// fallbacks), enforces a managed key's access rules, rate limits and budgets (reserve before the call, settle after),
 /// calls providers through retries, fallbacks and circuit breakers, and prices the usage — streams included, however
-/// they end. Both the HTTP endpoints and in-process callers come through here, so there is no side door.
+/// they end. A request naming a conversation is sent with its remembered history, and its turns are kept after it. Both the HTTP endpoints and in-process callers come through here, so there is no side door.
 /// </summary>
 internal sealed class GatewayChatClient : IChatClient
 {
@@ -27,6 +28,7 @@ internal sealed class GatewayChatClient : IChatClient
     private readonly FailoverExecutor _executor;
     private readonly QuotaEnforcer _quotas;
     private readonly AuditRecorder _audit;
+    private readonly ConversationMemory _memory;
     private readonly IModelCatalog _catalog;
     private readonly TimeProvider _timeProvider;
     private readonly ChatClientMetadata _metadata = new("threadsync");
@@ -38,11 +40,13 @@ internal sealed class GatewayChatClient : IChatClient
         FailoverExecutor executor,
         QuotaEnforcer quotas,
         AuditRecorder audit,
+        ConversationMemory memory,
         IModelCatalog catalog,
         TimeProvider timeProvider)
     {
         _quotas = quotas;
         _audit = audit;
+        _memory = memory;
         _catalog = catalog;
         _planners = planners;
         _retired = retired;
@@ -61,13 +65,20 @@ internal sealed class GatewayChatClient : IChatClient
         var context = ContextOf(options);
         try
         {
-            var (decision, providerOptions) = await PrepareAsync(context, messages, options, costContext, cancellationToken).ConfigureAwait(false);
-            var response = await _executor.GetResponseAsync(decision, messages, providerOptions, context, cancellationToken).ConfigureAwait(false);
+            var prepared = await PrepareAsync(context, messages, options, costContext, cancellationToken).ConfigureAwait(false);
+            var response = await _executor.GetResponseAsync(prepared.Decision, prepared.Messages, prepared.ProviderOptions, context, cancellationToken).ConfigureAwait(false);
             var model = context.Model!;
             context.Usage = CostCalculator.Compute(model, response.Usage, costContext);
             response.ModelId ??= model.Id;
             (response.AdditionalProperties ??= [])[GatewayChatOptionsExtensions.ContextKey] = context;
             await _quotas.SettleAsync(context, UsageVerdicts.Ok, 200).ConfigureAwait(false);
+            if (prepared.Conversation is { } conversation)
+            {
+                // Saved before the answer is returned, so the caller's next turn finds this one.
+                response.ConversationId = conversation.Conversation.Id;
+                await _memory.SaveAsync(conversation, context, messages, response.Text).ConfigureAwait(false);
+            }
+
             await _audit.RecordAsync(context, UsageVerdicts.Ok, 200, messages, response.Text).ConfigureAwait(false);
             return response;
         }
@@ -87,11 +98,10 @@ internal sealed class GatewayChatClient : IChatClient
         ArgumentNullException.ThrowIfNull(messages);
         var costContext = CostContext.Create(options, _timeProvider.GetUtcNow());
         var context = ContextOf(options);
-        RouteDecision decision;
-        ChatOptions providerOptions;
+        Prepared prepared;
         try
         {
-            (decision, providerOptions) = await PrepareAsync(context, messages, options, costContext, cancellationToken).ConfigureAwait(false);
+            prepared = await PrepareAsync(context, messages, options, costContext, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -100,13 +110,14 @@ internal sealed class GatewayChatClient : IChatClient
             throw;
         }
 
-        // In-process calls hash the answer's text; the HTTP layer hashes the bytes it sends instead.
-        StringBuilder? answer = context.HostAppendsAudit ? null : new();
-        var accumulator = new StreamUsageAccumulator(messages, options);
+        // In-process calls hash the answer's text (the HTTP layer hashes the bytes it sends instead); memory keeps it.
+        var conversation = prepared.Conversation;
+        StringBuilder? answer = context.HostAppendsAudit && conversation is null ? null : new();
+        var accumulator = new StreamUsageAccumulator(prepared.Messages, options);
         var started = false;
         var completed = false;
         Exception? failure = null;
-        var updates = _executor.GetStreamingResponseAsync(decision, messages, providerOptions, context, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        var updates = _executor.GetStreamingResponseAsync(prepared.Decision, prepared.Messages, prepared.ProviderOptions, context, cancellationToken).GetAsyncEnumerator(cancellationToken);
         try
         {
             while (true)
@@ -130,6 +141,7 @@ internal sealed class GatewayChatClient : IChatClient
                 started = true;
                 var model = context.Model!;
                 update.ModelId ??= model.Id;
+                update.ConversationId ??= conversation?.Conversation.Id;
                 accumulator.Observe(update);
                 answer?.Append(update.Text);
                 foreach (var content in update.Contents)
@@ -167,7 +179,14 @@ internal sealed class GatewayChatClient : IChatClient
 
             var status = started ? 200 : failure is null ? 499 : Status(failure);
             await _quotas.SettleAsync(context, verdict, status).ConfigureAwait(false);
-            await _audit.RecordAsync(context, verdict, status, messages, started ? answer?.ToString() : null).ConfigureAwait(false);
+            if (completed && conversation is not null)
+            {
+                // Saved before the stream reports its end, so the caller's next turn finds this one. A stream that
+                // did not finish leaves the conversation as it was: the caller will ask again.
+                await _memory.SaveAsync(conversation, context, messages, answer?.ToString()).ConfigureAwait(false);
+            }
+
+            await _audit.RecordAsync(context, verdict, status, messages, started && !context.HostAppendsAudit ? answer?.ToString() : null).ConfigureAwait(false);
         }
     }
 
@@ -215,13 +234,18 @@ internal sealed class GatewayChatClient : IChatClient
         return context;
     }
 
-    private async ValueTask<(RouteDecision Decision, ChatOptions ProviderOptions)> PrepareAsync(
+    private async ValueTask<Prepared> PrepareAsync(
         GatewayRequestContext context,
-        IEnumerable<ChatMessage> messages,
+        IEnumerable<ChatMessage> clientMessages,
         ChatOptions? options,
         CostContext costContext,
         CancellationToken cancellationToken)
     {
+        // The conversation's history goes ahead of the new messages, so routing and the reservation see the whole request.
+        context.ConversationId ??= options?.ConversationId;
+        var conversation = await _memory.OpenAsync(context, cancellationToken).ConfigureAwait(false);
+        var composed = conversation is null ? null : ConversationMemory.Compose(conversation, clientMessages);
+        var messages = composed ?? clientMessages;
         var governance = context.Caller.Governance;
         var planner = _planners.Planner;
         var policy = planner.PolicyFor(context.Caller.OrgId);
@@ -269,13 +293,25 @@ internal sealed class GatewayChatClient : IChatClient
             }
         }
 
+        if (conversation is not null)
+        {
+            // Once the models are known: a history too long for them is summarized (a billed call of its own).
+            messages = await _memory.FitAsync(conversation, clientMessages, composed!, decision, options, context, this, cancellationToken).ConfigureAwait(false);
+        }
+
         // Each attempt sets the catalog id of its model on this copy; the caller's options object is left untouched.
         var providerOptions = options?.Clone() ?? new ChatOptions();
+
+        // The gateway keeps the conversation: providers get the whole history, never a conversation id of their own.
+        providerOptions.ConversationId = null;
         if (governance is not null)
         {
             await _quotas.ReserveAsync(context, governance, decision, messages, providerOptions, costContext, cancellationToken).ConfigureAwait(false);
         }
 
-        return (decision, providerOptions);
+        return new Prepared(decision, providerOptions, messages, conversation);
     }
+
+    /// <summary>A request ready to call: its route, the options for the provider, the messages to send (history included) and its conversation.</summary>
+    private readonly record struct Prepared(RouteDecision Decision, ChatOptions ProviderOptions, IEnumerable<ChatMessage> Messages, ConversationSession? Conversation);
 }

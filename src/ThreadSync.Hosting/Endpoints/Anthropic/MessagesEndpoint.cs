@@ -41,7 +41,7 @@ internal sealed class MessagesEndpoint(
             return;
         }
 
-        var context = new GatewayRequestContext(caller, correlationId) { Endpoint = Path };
+        var context = new GatewayRequestContext(caller, correlationId) { Endpoint = Path, ConversationId = ConversationHeader.Resolve(request, bodyId: null) };
         IdempotentExchange.Attach(http, context);
         parsed.Options.WithGatewayContext(context);
         InferenceAudit.Attach(http, context);

@@ -41,7 +41,7 @@ internal sealed class LlmChatEndpoint(
         {
             Endpoint = Path,
             AutoRoute = parsed.AutoRoute,
-            ConversationId = parsed.ConversationId,
+            ConversationId = ConversationHeader.Resolve(request, parsed.ConversationId),
         };
         IdempotentExchange.Attach(http, context);
         parsed.Options.WithGatewayContext(context);

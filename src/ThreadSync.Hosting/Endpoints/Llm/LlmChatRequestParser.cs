@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using ThreadSync.Gateway;
+using ThreadSync.Gateway.Storage;
 using ThreadSync.Hosting.Endpoints.Llm.Wire;
 using ThreadSync.Hosting.Http;
 using ThreadSync.Hosting.Serialization;
@@ -17,7 +18,6 @@ namespace ThreadSync.Hosting.Endpoints.Llm;
 /// </summary>
 internal static class LlmChatRequestParser
 {
-    private const int MaxConversationIdLength = 128;
 
     private static readonly JsonElement EmptyObjectSchema = JsonDocument.Parse("""{"type":"object","properties":{}}""").RootElement;
 
@@ -278,20 +278,6 @@ internal static class LlmChatRequestParser
         }
     }
 
-    private static string? ParseConversationId(string? id)
-    {
-        if (id is null)
-        {
-            return null;
-        }
-
-        if (id.Length is 0 or > MaxConversationIdLength || !id.All(IsConversationIdChar))
-        {
-            throw Invalid("conversation_id", $"'conversation_id' must be 1 to {MaxConversationIdLength} characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'.");
-        }
-
-        return id;
-    }
-
-    private static bool IsConversationIdChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '-';
+    private static string? ParseConversationId(string? id) =>
+        id is null || ConversationIds.IsValid(id) ? id : throw Invalid("conversation_id", $"'conversation_id' must be {ConversationIds.Rule}.");
 }

@@ -32,7 +32,12 @@ internal sealed class ChatCompletionsEndpoint(
             return;
         }
 
-        var context = new GatewayRequestContext(caller, correlationId) { AutoRoute = parsed.AutoRoute, Endpoint = Path };
+        var context = new GatewayRequestContext(caller, correlationId)
+        {
+            AutoRoute = parsed.AutoRoute,
+            Endpoint = Path,
+            ConversationId = ConversationHeader.Resolve(request, parsed.ConversationId),
+        };
         IdempotentExchange.Attach(http, context);
         parsed.Options.WithGatewayContext(context);
         InferenceAudit.Attach(http, context);

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using ThreadSync.Gateway;
+using ThreadSync.Gateway.Storage;
 using ThreadSync.Hosting.Endpoints.OpenAI.Wire;
 using ThreadSync.Hosting.Serialization;
 using static ThreadSync.Hosting.Endpoints.JsonFields;
@@ -87,8 +88,13 @@ internal static class OpenAIChatRequestParser
             }
         }
 
+        if (request.ConversationId is { } conversationId && !ConversationIds.IsValid(conversationId))
+        {
+            throw Invalid("conversation_id", $"'conversation_id' must be {ConversationIds.Rule}.");
+        }
+
         var stream = request.Stream ?? false;
-        return new ParsedChatRequest(messages, options, stream, stream && request.StreamOptions?.IncludeUsage == true, request.AutoRoute ?? false);
+        return new ParsedChatRequest(messages, options, stream, stream && request.StreamOptions?.IncludeUsage == true, request.AutoRoute ?? false, request.ConversationId);
     }
 
     private static ChatMessage ToMessage(RequestMessage message, int index)

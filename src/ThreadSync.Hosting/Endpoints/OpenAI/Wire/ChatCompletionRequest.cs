@@ -11,6 +11,9 @@ internal sealed class ChatCompletionRequest
     /// <summary>Gets or sets ThreadSync's extension: let the gateway choose the model.</summary>
     public bool? AutoRoute { get; set; }
 
+    /// <summary>Gets or sets ThreadSync's extension: the conversation whose history the gateway keeps and prepends.</summary>
+    public string? ConversationId { get; set; }
+
     public List<RequestMessage>? Messages { get; set; }
 
     public int? MaxTokens { get; set; }
