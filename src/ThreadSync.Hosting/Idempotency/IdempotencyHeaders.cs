@@ -37,7 +37,7 @@ internal static class IdempotencyHeaders
         return key;
     }
 
-    /// <summary>The request's fingerprint: SHA-256 over its method, path and body bytes.</summary>
+    /// <summary>The request's fingerprint: SHA-256 over its method, path, conversation header (when sent) and body bytes.</summary>
     public static byte[] Fingerprint(HttpRequest request, in ReadOnlySequence<byte> body)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -45,6 +45,13 @@ internal static class IdempotencyHeaders
         hash.AppendData("\n"u8);
         AppendText(hash, request.PathBase.HasValue ? request.PathBase.Value + request.Path.Value : request.Path.Value ?? string.Empty);
         hash.AppendData("\n"u8);
+
+        // The conversation header changes what the request means as much as its body does (it selects the history).
+        if (request.Headers.TryGetValue(Http.ConversationHeader.Name, out var conversation) && conversation.Count > 0)
+        {
+            AppendText(hash, Http.ConversationHeader.Name + ": " + conversation.ToString() + "\n");
+        }
+
         foreach (var segment in body)
         {
             hash.AppendData(segment.Span);

@@ -388,6 +388,37 @@ public sealed class ConversationMemoryHttpTests
     }
 
     [Fact]
+    public async Task AnIdempotentRetry_IsReplayed_WithoutAddingTurnsTwice_AndAnotherConversationHeaderIsAnotherRequest()
+    {
+        await using var server = await GovernedServer.StartAsync();
+        var key = await server.CreateKeyAsync("org-idem", orgPolicy: Full);
+        var conversation = NewId();
+        var body = """{"model": "gpt-4o", "max_tokens": 50, "messages": [{"role": "user", "content": "Book it."}]}""";
+
+        async Task<HttpResponseMessage> SendWithKeyAsync(string conversationHeader)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server.BaseUrl, "/v1/chat/completions")) { Content = new StringContent(body, Encoding.UTF8) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            request.Headers.Add("x-threadsync-conversation-id", conversationHeader);
+            request.Headers.Add("Idempotency-Key", "book-1");
+            return await server.Http.SendAsync(request, Ct);
+        }
+
+        server.OpenAI.Enqueue(FakeReply.Text("Booked."));
+        using var first = await SendWithKeyAsync(conversation);
+        using var retry = await SendWithKeyAsync(conversation);
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        Assert.Equal("true", Header(retry, "Idempotent-Replayed"));
+        Assert.Equal(await first.Content.ReadAsStringAsync(Ct), await retry.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(1, server.OpenAI.RequestCount);
+        Assert.Equal(2, (await server.Stores.Conversations.GetAsync(conversation, Ct))!.TurnCount);
+
+        using var otherConversation = await SendWithKeyAsync(NewId());
+        await AssertErrorAsync(otherConversation, HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
+    }
+
+    [Fact]
     public async Task AMalformedConversationId_IsRefusedWithTheFieldNamed()
     {
         await using var server = await GovernedServer.StartAsync();
