@@ -115,12 +115,13 @@ public sealed class GovernedServer : IAsyncDisposable
     public async Task<string> KeyIdOfAsync(string secret) =>
         (await Stores.Governance.FindCredentialAsync(Hash(secret), DateTimeOffset.UtcNow, TestContext.Current.CancellationToken))!.Key.Id;
 
-    public async Task<HttpResponseMessage> ChatAsync(string secret, string model = "gpt-4o", int? maxTokens = 20, bool stream = false, string path = "/v1/chat/completions")
+    public async Task<HttpResponseMessage> ChatAsync(string secret, string model = "gpt-4o", int? maxTokens = 20, bool stream = false, string path = "/v1/chat/completions", string? conversationId = null, string userText = "Say hi.")
     {
         var max = maxTokens is { } m ? $", \"max_tokens\": {m}" : string.Empty;
+        var conversation = conversationId is null ? string.Empty : $", \"conversation_id\": \"{conversationId}\"";
         var body = path == "/v1/messages"
-            ? $$"""{"model": "{{model}}", "max_tokens": {{maxTokens ?? 20}}, "stream": {{(stream ? "true" : "false")}}, "messages": [{"role": "user", "content": "Say hi."}]}"""
-            : $$"""{"model": "{{model}}"{{max}}, "stream": {{(stream ? "true" : "false")}}, "messages": [{"role": "user", "content": "Say hi."}]}""";
+            ? $$"""{"model": "{{model}}", "max_tokens": {{maxTokens ?? 20}}, "stream": {{(stream ? "true" : "false")}}, "messages": [{"role": "user", "content": "{{userText}}"}]}"""
+            : $$"""{"model": "{{model}}"{{max}}{{conversation}}, "stream": {{(stream ? "true" : "false")}}, "messages": [{"role": "user", "content": "{{userText}}"}]}""";
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseUrl, path)) { Content = new StringContent(body, Encoding.UTF8) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", secret);

@@ -101,6 +101,29 @@ public sealed class ScaleOutTests
         Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
     }
 
+    [Fact]
+    public async Task TwoInstances_ShareOneConversation_EveryTurnKeptOnce_AndEachSeesTheOthersTurns()
+    {
+        await using var database = await PostgresTestServer.CreateDatabaseAsync();
+        await using var a = await StartAsync(database);
+        await using var b = await StartAsync(database);
+        var secret = await a.CreateKeyAsync("acme", orgPolicy: new OrgPolicy { ConversationCapture = ConversationCapture.Full });
+        var conversation = "scale-" + Guid.NewGuid().ToString("N");
+        var ct = TestContext.Current.CancellationToken;
+
+        var responses = await GovernedServer.RaceAsync(20, i => (i % 2 == 0 ? a : b).ChatAsync(secret, conversationId: conversation, userText: $"note {i}"));
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+
+        var turns = await a.Stores.Conversations.ListTurnsAsync(conversation, 0, ct);
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => (long)i), turns.Select(t => t.Sequence));
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => $"note {i}").Order(StringComparer.Ordinal), turns.Where(t => t.Role == "user").Select(t => t.Content!).Order(StringComparer.Ordinal));
+
+        // The next turn on either instance carries all forty remembered turns.
+        using var next = await b.ChatAsync(secret, conversationId: conversation, userText: "summing up");
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+        Assert.Equal(41, b.OpenAI.LastRequest.Json.GetProperty("messages").GetArrayLength());
+    }
+
     private static Task<GovernedServer> StartAsync(PostgresTestDatabase database) => GovernedServer.StartAsync(new()
     {
         ["ThreadSync:Storage:Provider"] = nameof(StorageProvider.Postgres),
