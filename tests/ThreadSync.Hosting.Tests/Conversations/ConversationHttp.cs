@@ -42,7 +42,7 @@ public sealed class ConversationHttp(AdminServer server)
     /// <summary>Creates a conversation; returns its id.</summary>
     public async Task<string> CreateAsync(string secret, string? title = null)
     {
-        var body = title is null ? null : JsonSerializer.Serialize(new Dictionary<string, string> { ["title"] = title });
+        var body = title is null ? null : $$"""{"title":"{{JsonEncodedText.Encode(title)}}"}""";
         var created = await JsonAsync(HttpMethod.Post, "/v1/conversations", secret, body, HttpStatusCode.Created);
         return created.GetProperty("id").GetString()!;
     }
