@@ -132,6 +132,22 @@ internal sealed class AdminBody
             : throw AdminErrors.Invalid(name, $"'{name}' must be a whole number from {min} to {max}.");
     }
 
+    /// <summary>Reads an optional <c>true</c> or <c>false</c> field (<see langword="null"/> when absent; <c>null</c> is refused).</summary>
+    public bool? OptionalBoolean(string name)
+    {
+        if (!TryGet(name, out var value))
+        {
+            return null;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw AdminErrors.Invalid(name, $"'{name}' must be true or false."),
+        };
+    }
+
     /// <summary>Reads a limits object: <see langword="null"/> when absent, no limits when <c>null</c> or <c>{}</c>.</summary>
     public QuotaLimits? Limits(string name) => TryGet(name, out var value) ? ReadLimits(value, name) : null;
 
@@ -152,28 +168,50 @@ internal sealed class AdminBody
         }
 
         RequireObject(value, path);
-        CheckFields(value, path, ["access", "key_limit_caps", "audit_content", "audit_content_retention_days"]);
+        CheckFields(value, path, ["access", "key_limit_caps", "audit_content", "audit_content_retention_days", "conversation_capture", "conversation_retention_days"]);
         return new OrgPolicy
         {
             Access = value.TryGetProperty("access", out var access) ? ReadAccess(access, Join(path, "access")) : AccessRules.AllowAll,
             KeyLimitCaps = value.TryGetProperty("key_limit_caps", out var caps) ? ReadLimits(caps, Join(path, "key_limit_caps")) : QuotaLimits.None,
             AuditContent = Flag(value, path, "audit_content") ?? false,
-            AuditContentRetentionDays = RetentionDays(value, path) ?? OrgPolicy.DefaultAuditContentRetentionDays,
+            AuditContentRetentionDays = RetentionDays(value, path, "audit_content_retention_days") ?? OrgPolicy.DefaultAuditContentRetentionDays,
+            ConversationCapture = Capture(value, path),
+            ConversationRetentionDays = RetentionDays(value, path, "conversation_retention_days", orKeepForever: true),
         };
     }
 
-    private static int? RetentionDays(JsonElement parent, string path)
+    /// <summary>Reads a number of days (1 to <see cref="MaxRetentionDays"/>); <see langword="null"/> when absent or null.</summary>
+    private static int? RetentionDays(JsonElement parent, string path, string name, bool orKeepForever = false)
     {
-        const string Name = "audit_content_retention_days";
-        if (!parent.TryGetProperty(Name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
 
-        var param = Join(path, Name);
+        var param = Join(path, name);
+        var alternative = orKeepForever ? ", or null to keep until deleted" : string.Empty;
         return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var days) && days >= 1 && days <= MaxRetentionDays
             ? days
-            : throw AdminErrors.Invalid(param, $"'{param}' must be a whole number of days from 1 to {MaxRetentionDays}.");
+            : throw AdminErrors.Invalid(param, $"'{param}' must be a whole number of days from 1 to {MaxRetentionDays}{alternative}.");
+    }
+
+    /// <summary>Reads <c>conversation_capture</c>: <c>off</c> (the default when absent or null), <c>metadata</c> or <c>full</c>.</summary>
+    private static ConversationCapture Capture(JsonElement parent, string path)
+    {
+        const string Name = "conversation_capture";
+        if (!parent.TryGetProperty(Name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return ConversationCapture.Off;
+        }
+
+        var param = Join(path, Name);
+        return (value.ValueKind == JsonValueKind.String ? value.GetString() : null) switch
+        {
+            "off" => ConversationCapture.Off,
+            "metadata" => ConversationCapture.Metadata,
+            "full" => ConversationCapture.Full,
+            _ => throw AdminErrors.Invalid(param, $"'{param}' must be one of: off, metadata, full."),
+        };
     }
 
     private static bool? Flag(JsonElement parent, string path, string name)

@@ -93,8 +93,18 @@ internal static class AdminJson
         WriteLimits(writer, "key_limit_caps", policy.KeyLimitCaps);
         writer.WriteBoolean("audit_content", policy.AuditContent);
         writer.WriteNumber("audit_content_retention_days", policy.AuditContentRetentionDays);
+        writer.WriteString("conversation_capture", CaptureName(policy.ConversationCapture));
+        WriteOptional(writer, "conversation_retention_days", policy.ConversationRetentionDays);
         writer.WriteEndObject();
     }
+
+    /// <summary>The wire name of a <see cref="ConversationCapture"/>: <c>off</c>, <c>metadata</c> or <c>full</c>.</summary>
+    public static string CaptureName(ConversationCapture capture) => capture switch
+    {
+        ConversationCapture.Metadata => "metadata",
+        ConversationCapture.Full => "full",
+        _ => "off",
+    };
 
     /// <summary>Writes every limit, <c>null</c> for those not set.</summary>
     public static void WriteLimits(Utf8JsonWriter writer, string name, QuotaLimits limits)

@@ -39,6 +39,10 @@ internal static class AdminRoutes
         admin.MapGet("/audit/admin-actions", Handler<AuditAdminEndpoints>("audit.list", static (e, call) => e.ListAsync(call)));
         admin.MapGet("/audit/verify", Handler<AuditAdminEndpoints>("audit.verify", static (e, call) => e.VerifyAsync(call)));
         admin.MapGet("/audit/export", Handler<AuditAdminEndpoints>("audit.export", static (e, call) => e.ExportAsync(call)));
+
+        admin.MapGet("/conversations", Handler<ConversationAdminEndpoints>("conversation.list", static (e, call) => e.ListAsync(call)));
+        admin.MapGet("/conversations/export", Handler<ConversationAdminEndpoints>("conversation.export", static (e, call) => e.ExportAsync(call)));
+        admin.MapDelete("/conversations/{id}", Handler<ConversationAdminEndpoints>("conversation.delete", static (e, call) => e.DeleteAsync(call)));
     }
 
     private static RequestDelegate Handler<TEndpoints>(string action, Func<TEndpoints, AdminCall, ValueTask<AdminResponse>> handle)

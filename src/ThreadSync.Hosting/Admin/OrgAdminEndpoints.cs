@@ -86,7 +86,7 @@ internal sealed class OrgAdminEndpoints(GatewayStores stores, TimeProvider timeP
         return AdminResponse.Ok(writer => AdminJson.WritePolicyValue(writer, org.Policy));
     }
 
-    /// <summary><c>PUT /admin/v1/orgs/{id}/policy</c> {access?, key_limit_caps?}: replaces the whole policy (absent parts restrict nothing).</summary>
+    /// <summary><c>PUT /admin/v1/orgs/{id}/policy</c> {access?, key_limit_caps?, audit_content?, audit_content_retention_days?, conversation_capture?, conversation_retention_days?}: replaces the whole policy (absent parts restrict nothing).</summary>
     public async ValueTask<AdminResponse> PutPolicyAsync(AdminCall call)
     {
         var org = await FindAsync(call);

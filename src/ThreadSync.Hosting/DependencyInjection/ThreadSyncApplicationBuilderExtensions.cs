@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using ThreadSync.Hosting.Admin;
 using ThreadSync.Hosting.Endpoints;
 using ThreadSync.Hosting.Endpoints.Anthropic;
+using ThreadSync.Hosting.Endpoints.Conversations;
 using ThreadSync.Hosting.Endpoints.Llm;
 using ThreadSync.Hosting.Endpoints.OpenAI;
 using ThreadSync.Hosting.Http;
@@ -32,8 +33,9 @@ public static class ThreadSyncApplicationBuilderExtensions
     /// <summary>
     /// Maps the ThreadSync endpoints: <c>POST /v1/chat/completions</c> (OpenAI Chat Completions),
     /// <c>POST /v1/messages</c> (Anthropic Messages, with Anthropic-shaped errors), <c>POST /api/v1/llm/chat</c>
-    /// (ThreadSync's normalized chat), <c>GET /v1/models</c>, <c>GET /health</c>, and the admin API under
-    /// <c>/admin/v1/</c> (orgs, teams, keys, policies, usage, admin audit; authenticated by the admin key) unless
+    /// (ThreadSync's normalized chat), <c>GET /v1/models</c>, the caller's stored conversations under
+    /// <c>/v1/conversations</c>, <c>GET /health</c>, and the admin API under <c>/admin/v1/</c> (orgs, teams, keys,
+    /// policies, usage, admin audit, conversations; authenticated by the admin key) unless
     /// <c>ThreadSync:Admin:Enabled</c> is <see langword="false"/>.
     /// </summary>
     /// <param name="endpoints">The endpoint route builder.</param>
@@ -47,6 +49,7 @@ public static class ThreadSyncApplicationBuilderExtensions
             .WithMetadata(AnthropicErrorFormat.Instance);
         endpoints.MapPost(LlmChatEndpoint.Path, static http => http.RequestServices.GetRequiredService<LlmChatEndpoint>().HandleAsync(http));
         endpoints.MapGet("/v1/models", static http => http.RequestServices.GetRequiredService<ModelsEndpoint>().HandleAsync(http));
+        MapConversations(endpoints);
         endpoints.MapGet("/health", HealthEndpoint.HandleAsync);
         if (endpoints.ServiceProvider.GetRequiredService<IOptions<ThreadSyncAdminOptions>>().Value.Enabled)
         {
@@ -54,5 +57,16 @@ public static class ThreadSyncApplicationBuilderExtensions
         }
 
         return endpoints;
+    }
+
+    private static void MapConversations(IEndpointRouteBuilder endpoints)
+    {
+        const string Path = ConversationsEndpoint.Path;
+        const string Item = Path + "/{id}";
+        endpoints.MapPost(Path, static http => http.RequestServices.GetRequiredService<ConversationsEndpoint>().CreateAsync(http));
+        endpoints.MapGet(Path, static http => http.RequestServices.GetRequiredService<ConversationsEndpoint>().ListAsync(http));
+        endpoints.MapGet(Item, static http => http.RequestServices.GetRequiredService<ConversationsEndpoint>().GetAsync(http));
+        endpoints.MapPatch(Item, static http => http.RequestServices.GetRequiredService<ConversationsEndpoint>().UpdateAsync(http));
+        endpoints.MapDelete(Item, static http => http.RequestServices.GetRequiredService<ConversationsEndpoint>().DeleteAsync(http));
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using ThreadSync.Hosting.Admin;
 using ThreadSync.Hosting.Endpoints;
 using ThreadSync.Hosting.Endpoints.Anthropic;
+using ThreadSync.Hosting.Endpoints.Conversations;
 using ThreadSync.Hosting.Endpoints.Llm;
 using ThreadSync.Hosting.Endpoints.OpenAI;
 using ThreadSync.Hosting.Idempotency;
@@ -16,7 +17,7 @@ public static class ThreadSyncHostingServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the services behind the ThreadSync endpoints (OpenAI Chat Completions, Anthropic Messages, ThreadSync's
-    /// normalized chat, models, the admin API), binds <see cref="ThreadSyncHttpOptions"/>, and binds
+    /// normalized chat, models, conversations, the admin API), binds <see cref="ThreadSyncHttpOptions"/>, and binds
     /// <see cref="ThreadSyncAdminOptions"/> from the <c>ThreadSync:Admin</c> section of the host's configuration.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -42,6 +43,7 @@ public static class ThreadSyncHostingServiceCollectionExtensions
         services.TryAddSingleton<MessagesEndpoint>();
         services.TryAddSingleton<LlmChatEndpoint>();
         services.TryAddSingleton<ModelsEndpoint>();
+        services.TryAddSingleton<ConversationsEndpoint>();
         services.TryAddSingleton<IdempotencyGate>();
         AddAdmin(services);
         return services;
@@ -65,5 +67,6 @@ public static class ThreadSyncHostingServiceCollectionExtensions
         services.TryAddSingleton<KeyAdminEndpoints>();
         services.TryAddSingleton<UsageAdminEndpoints>();
         services.TryAddSingleton<AuditAdminEndpoints>();
+        services.TryAddSingleton<ConversationAdminEndpoints>();
     }
 }
