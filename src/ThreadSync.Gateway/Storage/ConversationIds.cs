@@ -12,9 +12,10 @@ public static class ConversationIds
     /// <summary>What a valid id is made of, for error messages.</summary>
     public const string Rule = "1 to 128 characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'";
 
-    /// <summary>Mints a new id: <c>conv_</c> and 32 lowercase hex characters, time-ordered.</summary>
+    /// <summary>Mints a new id: <c>conv_</c> and 32 lowercase hex characters, ordered by <paramref name="at"/>.</summary>
+    /// <param name="at">The time the conversation starts.</param>
     /// <returns>The id.</returns>
-    public static string New() => "conv_" + Guid.CreateVersion7().ToString("N");
+    public static string New(DateTimeOffset at) => "conv_" + Guid.CreateVersion7(at).ToString("N");
 
     /// <summary>Whether <paramref name="id"/> is a well-formed conversation id.</summary>
     /// <param name="id">The id.</param>

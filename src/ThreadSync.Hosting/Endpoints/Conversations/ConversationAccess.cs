@@ -33,7 +33,7 @@ internal static class ConversationAccess
     public static async ValueTask<Conversation> FindVisibleAsync(IConversationStore store, GatewayCaller caller, string id, CancellationToken cancellationToken)
     {
         RequireOrg(caller);
-        var conversation = IsPlausibleId(id) ? await store.GetAsync(id, cancellationToken) : null;
+        var conversation = ConversationIds.IsValid(id) ? await store.GetAsync(id, cancellationToken) : null;
         return conversation is not null && IsVisible(caller, conversation) ? conversation : throw NotFound(id);
     }
 
@@ -50,8 +50,6 @@ internal static class ConversationAccess
     /// <summary>The answer for a conversation that is missing or not the caller's to see (the two are never told apart).</summary>
     public static GatewayException NotFound(string id) =>
         new(404, GatewayErrorCodes.ConversationNotFound, $"No conversation with id '{Quote(id)}'.");
-
-    private static bool IsPlausibleId(string id) => id.Length is > 0 and <= 256;
 
     private static string Quote(string value)
     {

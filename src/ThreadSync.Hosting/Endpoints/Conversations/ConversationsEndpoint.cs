@@ -38,7 +38,7 @@ internal sealed class ConversationsEndpoint(IGatewayAuthenticator authenticator,
         var now = timeProvider.GetUtcNow();
         var conversation = new Conversation
         {
-            Id = "conv_" + Guid.CreateVersion7(now).ToString("N"),
+            Id = ConversationIds.New(now),
             OrgId = orgId,
             SubjectId = caller.SubjectId,
             Title = title,
