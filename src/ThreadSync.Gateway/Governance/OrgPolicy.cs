@@ -30,10 +30,11 @@ public sealed record OrgPolicy
     public const int DefaultAuditContentRetentionDays = 30;
 
     /// <summary>
-    /// Gets what the gateway keeps of the org's conversations. <see cref="Governance.ConversationCapture.Off"/> by
-    /// default: conversations are private to the client and nothing is kept unless the org opts in.
+    /// Gets what the gateway keeps of the conversations the org's clients open (by naming one in a request).
+    /// <see cref="Governance.ConversationCapture.Full"/> by default, so conversation memory works; each conversation is
+    /// private to its owner unless shared. An org that must keep nothing sets <see cref="Governance.ConversationCapture.Off"/>.
     /// </summary>
-    public ConversationCapture ConversationCapture { get; init; }
+    public ConversationCapture ConversationCapture { get; init; } = ConversationCapture.Full;
 
     /// <summary>
     /// Gets how many days a conversation is kept after its last turn before it is purged (1 to 3650), or

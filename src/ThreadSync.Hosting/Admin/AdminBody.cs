@@ -195,13 +195,13 @@ internal sealed class AdminBody
             : throw AdminErrors.Invalid(param, $"'{param}' must be a whole number of days from 1 to {MaxRetentionDays}{alternative}.");
     }
 
-    /// <summary>Reads <c>conversation_capture</c>: <c>off</c> (the default when absent or null), <c>metadata</c> or <c>full</c>.</summary>
+    /// <summary>Reads <c>conversation_capture</c>: <c>off</c>, <c>metadata</c> or <c>full</c> (the default when absent or null).</summary>
     private static ConversationCapture Capture(JsonElement parent, string path)
     {
         const string Name = "conversation_capture";
         if (!parent.TryGetProperty(Name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
-            return ConversationCapture.Off;
+            return OrgPolicy.None.ConversationCapture;
         }
 
         var param = Join(path, Name);

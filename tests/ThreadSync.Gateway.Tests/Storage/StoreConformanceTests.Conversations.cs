@@ -343,14 +343,17 @@ public abstract partial class StoreConformanceTests
         var (stores, _) = await StartAsync();
         var policy = new OrgPolicy { ConversationCapture = ConversationCapture.Metadata };
         await stores.Governance.CreateOrgAsync(new Org { Id = "acme", Name = "Acme", Policy = policy, CreatedAt = T0 }, Ct);
+        await stores.Governance.CreateOrgAsync(new Org { Id = "initech", Name = "Initech", Policy = new OrgPolicy { ConversationCapture = ConversationCapture.Off }, CreatedAt = T0 }, Ct);
         await stores.Governance.CreateOrgAsync(new Org { Id = "globex", Name = "Globex", Policy = new OrgPolicy { ConversationRetentionDays = 7 }, CreatedAt = T0 }, Ct);
 
         var acme = (await stores.Governance.GetOrgAsync("acme", Ct))!.Policy;
         var globex = (await stores.Governance.GetOrgAsync("globex", Ct))!.Policy;
+        var initech = (await stores.Governance.GetOrgAsync("initech", Ct))!.Policy;
+        Assert.Equal(ConversationCapture.Off, initech.ConversationCapture);
 
         Assert.Equal((ConversationCapture.Metadata, (int?)null), (acme.ConversationCapture, acme.ConversationRetentionDays));
-        Assert.Equal((ConversationCapture.Off, (int?)7), (globex.ConversationCapture, globex.ConversationRetentionDays));
-        Assert.Equal(ConversationCapture.Off, OrgPolicy.None.ConversationCapture);
+        Assert.Equal((ConversationCapture.Full, (int?)7), (globex.ConversationCapture, globex.ConversationRetentionDays));
+        Assert.Equal(ConversationCapture.Full, OrgPolicy.None.ConversationCapture);
     }
 
     protected static Conversation NewConversation(string id, string org = "acme", string subject = "alice", string? title = null, bool shared = false, DateTimeOffset? updatedAt = null) => new()

@@ -13,12 +13,12 @@ public sealed class AdminConversationPolicyTests(AdminServerFixture fixture) : I
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Defaults_AreOff_AndKeepUntilDeleted()
+    public async Task Defaults_AreFullCapture_AndKeepUntilDeleted()
     {
         var org = await Server.CreateOrgAsync("conv-policy-default");
         var policy = await Server.JsonAsync(HttpMethod.Get, "/admin/v1/orgs/conv-policy-default/policy");
 
-        Assert.Equal("off", policy.GetProperty("conversation_capture").GetString());
+        Assert.Equal("full", policy.GetProperty("conversation_capture").GetString());
         Assert.Equal(JsonValueKind.Null, policy.GetProperty("conversation_retention_days").ValueKind);
         Assert.Equal(policy.GetRawText(), org.GetProperty("policy").GetRawText());
     }
@@ -47,17 +47,17 @@ public sealed class AdminConversationPolicyTests(AdminServerFixture fixture) : I
     [Fact]
     public async Task Put_ReplacesThePolicy_SoAbsentOrNullFieldsGoBackToTheDefaults()
     {
-        await Server.CreateOrgAsync("conv-policy-replace", ""","policy":{"conversation_capture":"full","conversation_retention_days":7}""");
+        await Server.CreateOrgAsync("conv-policy-replace", ""","policy":{"conversation_capture":"off","conversation_retention_days":7}""");
 
         var created = await Server.JsonAsync(HttpMethod.Get, "/admin/v1/orgs/conv-policy-replace/policy");
         var nulls = await Server.JsonAsync(HttpMethod.Put, "/admin/v1/orgs/conv-policy-replace/policy", """{"conversation_capture":"metadata","conversation_retention_days":null}""");
         var emptied = await Server.JsonAsync(HttpMethod.Put, "/admin/v1/orgs/conv-policy-replace/policy", "{}");
 
-        Assert.Equal("full", created.GetProperty("conversation_capture").GetString());
+        Assert.Equal("off", created.GetProperty("conversation_capture").GetString());
         Assert.Equal(7, created.GetProperty("conversation_retention_days").GetInt32());
         Assert.Equal("metadata", nulls.GetProperty("conversation_capture").GetString());
         Assert.Equal(JsonValueKind.Null, nulls.GetProperty("conversation_retention_days").ValueKind);
-        Assert.Equal("off", emptied.GetProperty("conversation_capture").GetString());
+        Assert.Equal("full", emptied.GetProperty("conversation_capture").GetString());
         Assert.Equal(JsonValueKind.Null, emptied.GetProperty("conversation_retention_days").ValueKind);
     }
 

@@ -47,15 +47,16 @@ public sealed class ConversationApiTests(AdminServerFixture fixture) : IClassFix
     }
 
     [Fact]
-    public async Task Create_WhenTheOrgCapturesNothing_Is403ConversationsDisabled_AndMetadataCaptureAllowsIt()
+    public async Task Create_WhenTheOrgCapturesNothing_Is403ConversationsDisabled_AndMetadataOrDefaultCaptureAllowsIt()
     {
-        var off = (await Api.OrgWithKeysAsync("conv-off", capture: null, 1))[0].Secret;
-        var explicitOff = (await Api.OrgWithKeysAsync("conv-off-explicit", "off", 1))[0].Secret;
+        var off = (await Api.OrgWithKeysAsync("conv-off", "off", 1))[0].Secret;
+        var byDefault = (await Api.OrgWithKeysAsync("conv-default", capture: null, 1))[0].Secret;
         var metadata = (await Api.OrgWithKeysAsync("conv-metadata", "metadata", 1))[0].Secret;
 
         var refused = await Api.ErrorAsync(HttpMethod.Post, "/v1/conversations", off);
-        var refusedToo = await Api.ErrorAsync(HttpMethod.Post, "/v1/conversations", explicitOff, """{"title":"x"}""");
+        var refusedToo = await Api.ErrorAsync(HttpMethod.Post, "/v1/conversations", off, """{"title":"x"}""");
         await Api.CreateAsync(metadata);
+        await Api.CreateAsync(byDefault);
 
         Assert.Equal((HttpStatusCode.Forbidden, GatewayErrorCodes.ConversationsDisabled), (refused.Status, refused.Code));
         Assert.Contains("conversation_capture", refused.Message, StringComparison.Ordinal);

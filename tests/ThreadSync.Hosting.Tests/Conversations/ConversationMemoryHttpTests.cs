@@ -156,7 +156,7 @@ public sealed class ConversationMemoryHttpTests
     public async Task CaptureOff_RefusesConversations_AndMetadataCapture_KeepsNoText()
     {
         await using var server = await GovernedServer.StartAsync();
-        var off = await server.CreateKeyAsync("org-off");
+        var off = await server.CreateKeyAsync("org-off", orgPolicy: new OrgPolicy { ConversationCapture = ConversationCapture.Off });
         using (var refused = await SendAsync(server, off, NewId(), """[{"role": "user", "content": "Hello"}]"""))
         {
             await AssertErrorAsync(refused, HttpStatusCode.Forbidden, "conversations_disabled");

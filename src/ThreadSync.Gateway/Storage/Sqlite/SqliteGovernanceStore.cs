@@ -418,7 +418,7 @@ internal sealed class SqliteGovernanceStore : IGovernanceStore
         var policy = JsonSerializer.Deserialize(json, SqliteJsonContext.Default.OrgPolicy)!;
         policy = policy with { Access = policy.Access.IsRestrictive ? policy.Access : AccessRules.AllowAll };
         return policy.Access.IsRestrictive || policy.KeyLimitCaps.Any || policy.AuditContent || policy.AuditContentRetentionDays != OrgPolicy.DefaultAuditContentRetentionDays
-            || policy.ConversationCapture != ConversationCapture.Off || policy.ConversationRetentionDays is not null
+            || policy.ConversationCapture != OrgPolicy.None.ConversationCapture || policy.ConversationRetentionDays is not null
             ? policy
             : OrgPolicy.None;
     }
