@@ -11,4 +11,7 @@ public static class AuditKinds
 
     /// <summary>An admin action (creating, updating, rotating or revoking; reading usage or the audit trail).</summary>
     public const string Admin = "admin";
+
+    /// <summary>A browser-session event: a share code minted, an exchange (or its refusal), a session ended or revoked.</summary>
+    public const string Session = "session";
 }

@@ -104,7 +104,9 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<ConversationRetentionPurger>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ConversationRetentionPurger>(static sp => sp.GetRequiredService<ConversationRetentionPurger>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AuditContentPurger>());
-        services.TryAddSingleton<IGatewayAuthenticator, ManagedKeyAuthenticator>();
+        services.TryAddSingleton<ManagedKeyAuthenticator>();
+        services.TryAddSingleton<IGatewayAuthenticator>(static sp => sp.GetRequiredService<ManagedKeyAuthenticator>());
+        services.TryAddSingleton<IGatewaySessionAuthenticator>(static sp => sp.GetRequiredService<ManagedKeyAuthenticator>());
         services.TryAddSingleton<ProviderClientRegistry>();
         services.TryAddSingleton<IGatewayModelDirectory, GatewayModelDirectory>();
         services.TryAddSingleton<ModelLatencyTracker>();

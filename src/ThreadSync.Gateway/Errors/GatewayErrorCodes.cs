@@ -93,6 +93,42 @@ public static class GatewayErrorCodes
     /// <summary>The caller's org keeps no conversations (<c>conversation_capture</c> is <c>off</c>), so it has no conversation memory (HTTP 403).</summary>
     public const string ConversationsDisabled = "conversations_disabled";
 
+    /// <summary>A browser session's subject token is unknown (HTTP 401).</summary>
+    public const string SessionInvalid = "session_invalid";
+
+    /// <summary>A browser session's lifetime is over: exchange a new share code (HTTP 401).</summary>
+    public const string SessionExpired = "session_expired";
+
+    /// <summary>A browser session was revoked (ended by the browser, its backend or an admin; or its app client or minting key was revoked) (HTTP 401).</summary>
+    public const string SessionRevoked = "session_revoked";
+
+    /// <summary>A signed request's signature is missing or does not match its method, path, timestamp, nonce and body (HTTP 401).</summary>
+    public const string SignatureInvalid = "signature_invalid";
+
+    /// <summary>A signed request's timestamp is outside the freshness window (HTTP 401).</summary>
+    public const string SignatureExpired = "signature_expired";
+
+    /// <summary>A signed request's nonce was used before: a replay (HTTP 401).</summary>
+    public const string NonceReused = "nonce_reused";
+
+    /// <summary>The request's <c>Origin</c> is not one of the app client's origins (or not the session's) (HTTP 403).</summary>
+    public const string OriginNotAllowed = "origin_not_allowed";
+
+    /// <summary>The share code is unknown or was already exchanged (share codes are single-use) (HTTP 400).</summary>
+    public const string ShareCodeInvalid = "share_code_invalid";
+
+    /// <summary>The share code's short lifetime is over (HTTP 400).</summary>
+    public const string ShareCodeExpired = "share_code_expired";
+
+    /// <summary>The <c>code_verifier</c> does not match the share code's S256 <c>code_challenge</c>; the code is spent (HTTP 400).</summary>
+    public const string PkceVerificationFailed = "pkce_verification_failed";
+
+    /// <summary>No app client with that id is available to the caller's org (HTTP 404).</summary>
+    public const string AppClientNotFound = "app_client_not_found";
+
+    /// <summary>An API key was presented from a browser (an <c>Origin</c> header) where direct browser auth is disabled: use a subject session (HTTP 403).</summary>
+    public const string BrowserApiKeyRefused = "browser_api_key_refused";
+
     /// <summary>The provider rejected the request as invalid.</summary>
     public const string UpstreamBadRequest = "upstream_bad_request";
 

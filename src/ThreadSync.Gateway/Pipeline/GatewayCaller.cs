@@ -31,6 +31,12 @@ public sealed record GatewayCaller(string KeyId, string DisplayName)
         init;
     }
 
+    /// <summary>Gets the browser session the caller authenticated with (<c>ses_…</c>), or <see langword="null"/> for an API key.</summary>
+    public string? SessionId { get; init; }
+
+    /// <summary>Gets the app client of the caller's browser session, or <see langword="null"/> for an API key.</summary>
+    public string? AppClientId { get; init; }
+
     /// <summary>
     /// Gets what the gateway keeps of the caller's conversations (<see cref="Governance.OrgPolicy.ConversationCapture"/>
     /// of the caller's org). <see cref="Governance.ConversationCapture.Full"/> for callers without an org (the host

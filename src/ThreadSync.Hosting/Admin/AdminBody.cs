@@ -148,6 +148,29 @@ internal sealed class AdminBody
         };
     }
 
+    /// <summary>Reads an optional array of strings (<see langword="null"/> when absent): each 1 to <paramref name="maxLength"/> characters, trimmed.</summary>
+    public IReadOnlyList<string>? OptionalStrings(string name, int maxItems, int maxLength)
+    {
+        if (!TryGet(name, out var value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() > maxItems)
+        {
+            throw AdminErrors.Invalid(name, $"'{name}' must be an array of at most {maxItems} strings.");
+        }
+
+        var items = new List<string>(value.GetArrayLength());
+        var i = 0;
+        foreach (var item in value.EnumerateArray())
+        {
+            items.Add(Text(item, $"{name}[{i++}]", maxLength));
+        }
+
+        return items;
+    }
+
     /// <summary>Reads a limits object: <see langword="null"/> when absent, no limits when <c>null</c> or <c>{}</c>.</summary>
     public QuotaLimits? Limits(string name) => TryGet(name, out var value) ? ReadLimits(value, name) : null;
 

@@ -33,6 +33,13 @@ internal static class AdminRoutes
         admin.MapPost("/keys/{id}/rotate", Handler<KeyAdminEndpoints>("key.rotate", static (e, call) => e.RotateAsync(call)));
         admin.MapPost("/keys/{id}/revoke", Handler<KeyAdminEndpoints>("key.revoke", static (e, call) => e.RevokeAsync(call)));
 
+        admin.MapPost("/app-clients", Handler<AppClientAdminEndpoints>("app_client.create", static (e, call) => e.CreateAsync(call)));
+        admin.MapGet("/app-clients", Handler<AppClientAdminEndpoints>("app_client.list", static (e, call) => e.ListAsync(call)));
+        admin.MapGet("/app-clients/{id}", Handler<AppClientAdminEndpoints>("app_client.get", static (e, call) => e.GetAsync(call)));
+        admin.MapPatch("/app-clients/{id}", Handler<AppClientAdminEndpoints>("app_client.update", static (e, call) => e.UpdateAsync(call)));
+        admin.MapPost("/app-clients/{id}/revoke", Handler<AppClientAdminEndpoints>("app_client.revoke", static (e, call) => e.RevokeAsync(call)));
+        admin.MapPost("/sessions/{id}/revoke", Handler<AppClientAdminEndpoints>("session.revoke", static (e, call) => e.RevokeSessionAsync(call)));
+
         admin.MapGet("/usage", Handler<UsageAdminEndpoints>("usage.query", static (e, call) => e.AggregateAsync(call)));
         admin.MapGet("/usage/export", Handler<UsageAdminEndpoints>("usage.export", static (e, call) => e.ExportAsync(call)));
 

@@ -10,6 +10,7 @@ using ThreadSync.Hosting.Endpoints.Llm;
 using ThreadSync.Hosting.Endpoints.OpenAI;
 using ThreadSync.Hosting.Http;
 using ThreadSync.Hosting.Idempotency;
+using ThreadSync.Hosting.Sessions;
 
 namespace ThreadSync.Hosting;
 
@@ -27,7 +28,8 @@ public static class ThreadSyncApplicationBuilderExtensions
     public static IApplicationBuilder UseThreadSync(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        return app.UseMiddleware<IdempotencyMiddleware>().UseMiddleware<ThreadSyncRequestMiddleware>();
+        // CORS first: a browser's preflight is answered before anything else looks at the request.
+        return app.UseMiddleware<SessionCorsMiddleware>().UseMiddleware<IdempotencyMiddleware>().UseMiddleware<ThreadSyncRequestMiddleware>();
     }
 
     /// <summary>
@@ -50,6 +52,7 @@ public static class ThreadSyncApplicationBuilderExtensions
         endpoints.MapPost(LlmChatEndpoint.Path, static http => http.RequestServices.GetRequiredService<LlmChatEndpoint>().HandleAsync(http));
         endpoints.MapGet("/v1/models", static http => http.RequestServices.GetRequiredService<ModelsEndpoint>().HandleAsync(http));
         MapConversations(endpoints);
+        MapSessions(endpoints);
         endpoints.MapGet("/health", HealthEndpoint.HandleAsync);
         if (endpoints.ServiceProvider.GetRequiredService<IOptions<ThreadSyncAdminOptions>>().Value.Enabled)
         {
@@ -57,6 +60,14 @@ public static class ThreadSyncApplicationBuilderExtensions
         }
 
         return endpoints;
+    }
+
+    private static void MapSessions(IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost(SessionsEndpoint.ShareCodesPath, static http => http.RequestServices.GetRequiredService<SessionsEndpoint>().ShareCodeAsync(http));
+        endpoints.MapPost(SessionsEndpoint.ExchangePath, static http => http.RequestServices.GetRequiredService<SessionsEndpoint>().ExchangeAsync(http));
+        endpoints.MapDelete(SessionsEndpoint.CurrentPath, static http => http.RequestServices.GetRequiredService<SessionsEndpoint>().EndCurrentAsync(http));
+        endpoints.MapPost(SessionsEndpoint.RevokePath, static http => http.RequestServices.GetRequiredService<SessionsEndpoint>().RevokeAsync(http));
     }
 
     private static void MapConversations(IEndpointRouteBuilder endpoints)

@@ -8,6 +8,7 @@ using ThreadSync.Hosting.Endpoints.Conversations;
 using ThreadSync.Hosting.Endpoints.Llm;
 using ThreadSync.Hosting.Endpoints.OpenAI;
 using ThreadSync.Hosting.Idempotency;
+using ThreadSync.Hosting.Sessions;
 using ThreadSync.Hosting.Streaming;
 
 namespace ThreadSync.Hosting;
@@ -45,8 +46,24 @@ public static class ThreadSyncHostingServiceCollectionExtensions
         services.TryAddSingleton<ModelsEndpoint>();
         services.TryAddSingleton<ConversationsEndpoint>();
         services.TryAddSingleton<IdempotencyGate>();
+        AddSessions(services);
         AddAdmin(services);
         return services;
+    }
+
+    private static void AddSessions(IServiceCollection services)
+    {
+        services.AddOptions<ThreadSyncSessionOptions>()
+            .Configure<IServiceProvider>(static (options, provider) => provider.GetService<IConfiguration>()?.GetSection(ThreadSyncSessionOptions.SectionName).Bind(options))
+            .Validate(static o => o.ShareCodeLifetime >= TimeSpan.FromSeconds(10) && o.ShareCodeLifetime <= TimeSpan.FromMinutes(10), $"{ThreadSyncSessionOptions.SectionName}:ShareCodeLifetime must be between 00:00:10 and 00:10:00.")
+            .Validate(static o => o.SignatureWindow >= TimeSpan.FromSeconds(10) && o.SignatureWindow <= TimeSpan.FromHours(1), $"{ThreadSyncSessionOptions.SectionName}:SignatureWindow must be between 00:00:10 and 01:00:00.")
+            .Validate(static o => o.OriginCacheDuration >= TimeSpan.Zero && o.OriginCacheDuration <= TimeSpan.FromMinutes(5), $"{ThreadSyncSessionOptions.SectionName}:OriginCacheDuration must be between 00:00:00 and 00:05:00.")
+            .ValidateOnStart();
+        services.TryAddSingleton<AppClientOrigins>();
+        services.TryAddSingleton<BrowserKeyPolicy>();
+        services.TryAddSingleton<SessionAudit>();
+        services.TryAddSingleton<SessionRequestAuthenticator>();
+        services.TryAddSingleton<SessionsEndpoint>();
     }
 
     private static void AddAdmin(IServiceCollection services)
@@ -68,5 +85,6 @@ public static class ThreadSyncHostingServiceCollectionExtensions
         services.TryAddSingleton<UsageAdminEndpoints>();
         services.TryAddSingleton<AuditAdminEndpoints>();
         services.TryAddSingleton<ConversationAdminEndpoints>();
+        services.TryAddSingleton<AppClientAdminEndpoints>();
     }
 }

@@ -23,7 +23,7 @@ internal sealed class ModelsEndpoint(IGatewayAuthenticator authenticator, IGatew
 
     public async Task HandleAsync(HttpContext http)
     {
-        var caller = await RequestGuards.AuthenticateAsync(http.Request, authenticator);
+        var caller = await RequestGuards.AuthenticateBodilessAsync(http.Request, authenticator);
         var models = directory.GetAvailableModels(caller);
         var today = DateOnly.FromDateTime(timeProvider.GetUtcNow().UtcDateTime);
         http.Response.ContentType = "application/json";

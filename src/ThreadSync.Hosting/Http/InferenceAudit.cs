@@ -59,7 +59,20 @@ internal sealed class InferenceAudit(string correlationId, string endpoint, Date
         }
     }
 
+    /// <summary>Gets the browser session whose signed request was refused, when its token named one.</summary>
+    public SubjectSession? RefusedSession { get; private set; }
+
+    /// <summary>Gets why a browser session's request was refused, as compact JSON (<c>{"reason":"signature_invalid"}</c>).</summary>
+    public string? RefusalDetails { get; private set; }
+
     public void Authenticated(GatewayCaller caller) => Caller = caller;
+
+    /// <summary>Notes why a signed request was refused, and the session it named (when known), for its audit record.</summary>
+    public void SessionRefused(string reason, SubjectSession? session)
+    {
+        RefusedSession = session;
+        RefusalDetails = "{\"reason\":\"" + reason + "\"}";
+    }
 
     public void BodyRead(ReadOnlySequence<byte> body)
     {
@@ -93,9 +106,14 @@ internal sealed class InferenceAudit(string correlationId, string endpoint, Date
                 At = arrivedAt,
                 Kind = AuditKinds.Inference,
                 CorrelationId = correlationId,
-                KeyId = Caller?.KeyId,
-                OrgId = Caller?.OrgId,
+                KeyId = Caller?.KeyId ?? RefusedSession?.KeyId,
+                OrgId = Caller?.OrgId ?? RefusedSession?.OrgId,
                 TeamId = Caller?.TeamId,
+                Actor = Caller?.SessionId is not null ? "subject:" + Caller.SubjectId
+                    : RefusedSession is { } refused ? "subject:" + refused.SubjectId
+                    : null,
+                Target = Caller?.SessionId ?? RefusedSession?.Id,
+                Details = RefusalDetails,
                 Verdict = aborted ? UsageVerdicts.Cancelled
                     : http.Response.Headers.ContainsKey(Idempotency.IdempotencyHeaders.Replayed) ? UsageVerdicts.Replayed
                     : status < 400 ? UsageVerdicts.Ok

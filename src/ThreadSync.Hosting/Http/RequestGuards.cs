@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Net.Http.Headers;
 using ThreadSync.Gateway;
 using ThreadSync.Hosting.Idempotency;
+using ThreadSync.Hosting.Sessions;
 
 namespace ThreadSync.Hosting.Http;
 
@@ -36,10 +37,33 @@ internal static class RequestGuards
         Func<ReadOnlySequence<byte>, TState, TParsed> parse)
     {
         RequireJson(request);
-        var caller = await AuthenticateAsync(request, authenticator);
+        GatewayCaller caller;
+        ReadOnlySequence<byte> body;
         var audit = InferenceAudit.Of(request.HttpContext);
-        audit?.Authenticated(caller);
-        var body = await ReadBodyAsync(request, maxBodyBytes);
+        if (SessionRequestAuthenticator.Presents(request))
+        {
+            // A browser session signs its body, so the body is read before the caller is known.
+            body = await ReadBodyAsync(request, maxBodyBytes);
+            try
+            {
+                (caller, _) = await request.HttpContext.RequestServices.GetRequiredService<SessionRequestAuthenticator>().AuthenticateAsync(request, body);
+            }
+            catch
+            {
+                audit?.BodyRead(body);
+                request.BodyReader.AdvanceTo(body.End);
+                throw;
+            }
+
+            audit?.Authenticated(caller);
+        }
+        else
+        {
+            caller = await AuthenticateAsync(request, authenticator);
+            audit?.Authenticated(caller);
+            body = await ReadBodyAsync(request, maxBodyBytes);
+        }
+
         audit?.BodyRead(body);
         try
         {
@@ -57,7 +81,22 @@ internal static class RequestGuards
         }
     }
 
-    /// <summary>Authenticates the key from <c>x-api-key</c> or <c>Authorization: Bearer</c>.</summary>
+    /// <summary>Authenticates a request without a body (<c>GET</c>) by its API key, or by its browser session's signature over an empty body.</summary>
+    public static async ValueTask<GatewayCaller> AuthenticateBodilessAsync(HttpRequest request, IGatewayAuthenticator authenticator)
+    {
+        if (!SessionRequestAuthenticator.Presents(request))
+        {
+            return await AuthenticateAsync(request, authenticator);
+        }
+
+        var (caller, _) = await request.HttpContext.RequestServices.GetRequiredService<SessionRequestAuthenticator>().AuthenticateAsync(request, ReadOnlySequence<byte>.Empty);
+        return caller;
+    }
+
+    /// <summary>
+    /// Authenticates the key from <c>x-api-key</c> or <c>Authorization: Bearer</c>; refused from a browser where direct
+    /// browser auth is disabled (<see cref="BrowserKeyPolicy"/>).
+    /// </summary>
     public static async ValueTask<GatewayCaller> AuthenticateAsync(HttpRequest request, IGatewayAuthenticator authenticator)
     {
         var key = ReadApiKey(request);
@@ -65,6 +104,8 @@ internal static class RequestGuards
         {
             throw new GatewayException(401, GatewayErrorCodes.MissingApiKey, "No API key was provided. Send it as 'x-api-key: <key>' or 'Authorization: Bearer <key>'.");
         }
+
+        request.HttpContext.RequestServices.GetRequiredService<BrowserKeyPolicy>().Check(request);
 
         return await authenticator.AuthenticateAsync(key, request.HttpContext.RequestAborted)
             ?? throw new GatewayException(401, GatewayErrorCodes.InvalidApiKey, "The API key is not valid.");

@@ -43,7 +43,9 @@ internal sealed class IdempotencyGate
     public async ValueTask<bool> BeginAsync(HttpContext http, GatewayCaller caller, ReadOnlySequence<byte> body)
     {
         var request = http.Request;
-        var slot = (caller.KeyId, IdempotencyHeaders.Read(request));
+        // Keys are scoped per API key; a browser session's, per subject of its minting key, so subjects never share replays.
+        var scope = caller.SessionId is null ? caller.KeyId : caller.KeyId + "/" + caller.SubjectId;
+        var slot = (scope, IdempotencyHeaders.Read(request));
         var fingerprint = IdempotencyHeaders.Fingerprint(request, body);
         var correlationId = CorrelationId.Get(http);
         var started = _time.GetTimestamp();

@@ -60,6 +60,10 @@ internal sealed partial class AuditRecorder(GatewayStores stores, TimeProvider t
             LatencyMs = (long)timeProvider.GetElapsedTime(context.StartTimestamp).TotalMilliseconds,
             StatusCode = context.RecordedStatus ?? statusCode,
             FallbackAttempts = context.FailedAttempts.Count,
+
+            // A browser session's request is attributed to its subject (the key's governance applied).
+            Actor = caller.SessionId is null ? null : "subject:" + caller.SubjectId,
+            Target = caller.SessionId,
         };
 
         if (context.HostAppendsAudit)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using ThreadSync.Gateway.Governance;
 using ThreadSync.Gateway.Governance.Internal;
 using ThreadSync.Gateway.Storage;
 
@@ -10,7 +11,7 @@ namespace ThreadSync.Gateway.Auth.Internal;
 /// </summary>
 /// <remarks>The lookup is by hash, so its timing says nothing about other keys' secrets.</remarks>
 internal sealed class ManagedKeyAuthenticator(GatewayStores stores, GatewayStorageInitializer initializer, IOptions<GatewayOptions> options, TimeProvider timeProvider)
-    : IGatewayAuthenticator
+    : IGatewayAuthenticator, IGatewaySessionAuthenticator
 {
     public async ValueTask<GatewayCaller?> AuthenticateAsync(string apiKey, CancellationToken cancellationToken = default)
     {
@@ -27,6 +28,39 @@ internal sealed class ManagedKeyAuthenticator(GatewayStores stores, GatewayStora
             return null;
         }
 
+        return CallerOf(credential, appAccess: null);
+    }
+
+    public async ValueTask<GatewayCaller?> AuthenticateSessionAsync(SubjectSession session, AppClient client, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(client);
+        await initializer.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var governance = stores.Governance;
+        var key = await governance.GetKeyAsync(session.KeyId, cancellationToken).ConfigureAwait(false);
+        if (key is null || key.RevokedAt is not null || !string.Equals(key.OrgId, session.OrgId, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var org = await governance.GetOrgAsync(key.OrgId, cancellationToken).ConfigureAwait(false);
+        var team = key.TeamId is { } teamId ? await governance.GetTeamAsync(teamId, cancellationToken).ConfigureAwait(false) : null;
+        if (org is null)
+        {
+            return null;
+        }
+
+        return CallerOf(new KeyCredential(key, team, org), client.Access) with
+        {
+            DisplayName = $"{key.Name} (session {session.Id})",
+            SubjectId = session.SubjectId,
+            SessionId = session.Id,
+            AppClientId = client.Id,
+        };
+    }
+
+    private GatewayCaller CallerOf(KeyCredential credential, AccessRules? appAccess)
+    {
         var key = credential.Key;
         return new GatewayCaller(key.Id, key.Name)
         {
@@ -35,7 +69,7 @@ internal sealed class ManagedKeyAuthenticator(GatewayStores stores, GatewayStora
             Environment = key.Environment,
             AuditContentRetention = credential.Org.Policy.AuditContent ? TimeSpan.FromDays(credential.Org.Policy.AuditContentRetentionDays) : null,
             ConversationCapture = credential.Org.Policy.ConversationCapture,
-            Governance = new CallerGovernance(credential, options.Value.Governance),
+            Governance = new CallerGovernance(credential, options.Value.Governance, appAccess),
         };
     }
 }

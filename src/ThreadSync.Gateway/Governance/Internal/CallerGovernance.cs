@@ -8,7 +8,7 @@ namespace ThreadSync.Gateway.Governance.Internal;
 /// </summary>
 internal sealed class CallerGovernance
 {
-    public CallerGovernance(KeyCredential credential, GovernanceOptions options)
+    public CallerGovernance(KeyCredential credential, GovernanceOptions options, AccessRules? appAccess = null)
     {
         ArgumentNullException.ThrowIfNull(credential);
         ArgumentNullException.ThrowIfNull(options);
@@ -16,6 +16,7 @@ internal sealed class CallerGovernance
         KeyId = key.Id;
         KeyAccess = key.Access;
         OrgAccess = org.Policy.Access;
+        AppAccess = appAccess ?? AccessRules.AllowAll;
         var keyLimits = EffectiveKeyLimits(key, org.Policy, options);
 
         // Every scope is counted, limited or not, so a budget an admin adds mid-month counts the month's spend so far.
@@ -23,7 +24,7 @@ internal sealed class CallerGovernance
             ? [new QuotaScope(QuotaScopeKind.Key, key.Id, keyLimits), new QuotaScope(QuotaScopeKind.Org, org.Id, org.Limits)]
             : [new QuotaScope(QuotaScopeKind.Key, key.Id, keyLimits), new QuotaScope(QuotaScopeKind.Team, team.Id, team.Limits), new QuotaScope(QuotaScopeKind.Org, org.Id, org.Limits)];
         LimitsConsumption = Scopes.Any(static s => s.Limits.LimitsConsumption);
-        IsRestrictive = KeyAccess.IsRestrictive || OrgAccess.IsRestrictive;
+        IsRestrictive = KeyAccess.IsRestrictive || OrgAccess.IsRestrictive || AppAccess.IsRestrictive;
         IsAllowed = model => Allows(model, out _);
     }
 
@@ -32,6 +33,9 @@ internal sealed class CallerGovernance
     public AccessRules KeyAccess { get; }
 
     public AccessRules OrgAccess { get; }
+
+    /// <summary>Gets the app client's rules, for a browser session's requests (allow-all otherwise).</summary>
+    public AccessRules AppAccess { get; }
 
     /// <summary>Gets the key, team (if any) and org scopes, in lock order.</summary>
     public IReadOnlyList<QuotaScope> Scopes { get; }
@@ -45,7 +49,7 @@ internal sealed class CallerGovernance
     /// <summary>Gets <see cref="Allows(ModelDescriptor, out string?)"/> as a cached delegate, for the router's filter.</summary>
     public Func<ModelDescriptor, bool> IsAllowed { get; }
 
-    /// <summary>Decides whether the caller may use a model: the org's rules first (they override the key's), then the key's.</summary>
+    /// <summary>Decides whether the caller may use a model: the org's rules first (they override the key's), then the key's, then a session's app client's.</summary>
     /// <param name="model">The model.</param>
     /// <param name="refusal">The refusing rule, prefixed by whose it is (<c>org policy allowed_models [gpt-*]</c>).</param>
     /// <returns>Whether the model is allowed.</returns>
@@ -67,6 +71,12 @@ internal sealed class CallerGovernance
         if (!KeyAccess.Allows(provider, model.Id, model.Aliases, out rule))
         {
             refusal = "the key's " + rule;
+            return false;
+        }
+
+        if (!AppAccess.Allows(provider, model.Id, model.Aliases, out rule))
+        {
+            refusal = "the app client's " + rule;
             return false;
         }
 
