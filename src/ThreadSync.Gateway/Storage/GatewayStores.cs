@@ -9,8 +9,9 @@ namespace ThreadSync.Gateway.Storage;
 /// <param name="Audit">The tamper-evident audit chain of inference requests and admin actions.</param>
 /// <param name="Idempotency">Idempotency keys and the responses they replay.</param>
 /// <param name="Conversations">Stored conversations and their turns (server-side conversation memory).</param>
+/// <param name="Sessions">App clients, share codes, subject sessions and used request nonces (browser-safe sessions).</param>
 /// <remarks>Disposing the stores commits the audit appends already queued, then closes the connections.</remarks>
-public sealed record GatewayStores(IGovernanceStore Governance, IQuotaStore Quotas, IUsageLedger Usage, IAdminAuditLog AdminAudit, IGatewayStoreMigrator Migrator, IAuditChain Audit, IIdempotencyStore Idempotency, IConversationStore Conversations)
+public sealed record GatewayStores(IGovernanceStore Governance, IQuotaStore Quotas, IUsageLedger Usage, IAdminAuditLog AdminAudit, IGatewayStoreMigrator Migrator, IAuditChain Audit, IIdempotencyStore Idempotency, IConversationStore Conversations, ISessionStore Sessions)
     : IAsyncDisposable, IDisposable
 {
     /// <inheritdoc/>

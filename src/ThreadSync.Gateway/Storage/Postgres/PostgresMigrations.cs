@@ -25,6 +25,7 @@ internal static class PostgresMigrations
         new(2, V2),
         new(3, V3),
         new(4, V4),
+        new(5, V5),
     ];
 
     // Ids compare bytewise ("C") wherever order matters, as SQLite's BINARY collation does.
@@ -663,5 +664,58 @@ internal static class PostgresMigrations
             at timestamptz not null,
             primary key (conversation_id, seq)
         );
+        """;
+
+    // Browser-safe sessions (issue 9). Codes and tokens are kept only as their SHA-256. allowed_origins is a jsonb
+    // array and access jsonb access rules. Share codes, sessions and nonces are purged by expires_at; a share code is
+    // removed when it is redeemed, a used nonce stays until it expires. App clients list oldest first, ties by id.
+    private const string V5 = """
+        create table app_clients (
+            id text collate "C" primary key,
+            org_id text not null,
+            name text not null,
+            allowed_origins jsonb not null,
+            access jsonb not null,
+            session_lifetime_seconds bigint not null,
+            created_at timestamptz not null,
+            revoked_at timestamptz
+        );
+        create index app_clients_org_created on app_clients (org_id, created_at, id);
+        create index app_clients_created on app_clients (created_at, id);
+
+        create table share_codes (
+            code_hash bytea primary key,
+            app_client_id text not null,
+            org_id text not null,
+            key_id text not null,
+            subject_id text not null,
+            code_challenge text not null,
+            created_at timestamptz not null,
+            expires_at timestamptz not null
+        );
+        create index share_codes_expires_at on share_codes (expires_at);
+
+        create table subject_sessions (
+            id text primary key,
+            token_hash bytea not null unique,
+            hmac_key bytea not null,
+            app_client_id text not null,
+            org_id text not null,
+            key_id text not null,
+            subject_id text not null,
+            origin text not null,
+            created_at timestamptz not null,
+            expires_at timestamptz not null,
+            revoked_at timestamptz
+        );
+        create index subject_sessions_expires_at on subject_sessions (expires_at);
+
+        create table session_nonces (
+            session_id text not null,
+            nonce text not null,
+            expires_at timestamptz not null,
+            primary key (session_id, nonce)
+        );
+        create index session_nonces_expires_at on session_nonces (expires_at);
         """;
 }

@@ -75,5 +75,6 @@ public static class PostgresStores
         database,
         new PostgresAuditChain(database, auditDurability),
         new PostgresIdempotencyStore(database),
-        new PostgresConversationStore(database));
+        new PostgresConversationStore(database),
+        new PostgresSessionStore(database));
 }

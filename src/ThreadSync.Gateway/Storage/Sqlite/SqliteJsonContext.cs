@@ -3,7 +3,7 @@ using ThreadSync.Gateway.Governance;
 
 namespace ThreadSync.Gateway.Storage.Sqlite;
 
-/// <summary>Source-generated JSON for the values the SQLite stores keep as JSON text: limits, policies, access rules and reservation scopes.</summary>
+/// <summary>Source-generated JSON for the values the SQLite stores keep as JSON text: limits, policies, access rules, reservation scopes and app clients' origins.</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,

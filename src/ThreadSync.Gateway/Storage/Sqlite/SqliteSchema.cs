@@ -226,5 +226,58 @@ internal static class SqliteSchema
             PRIMARY KEY (conversation_id, seq)
         );
         """,
+
+        // 5: browser-safe sessions (issue 9). Codes and tokens are kept only as their SHA-256. allowed_origins is a JSON
+        // array and access JSON access rules; times are UTC ticks. Share codes, sessions and nonces are purged by
+        // expires_at; a share code is removed when it is redeemed, a used nonce stays until it expires.
+        """
+        CREATE TABLE app_clients (
+            id TEXT NOT NULL PRIMARY KEY,
+            org_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            allowed_origins TEXT NOT NULL,
+            access TEXT NOT NULL,
+            session_lifetime_seconds INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            revoked_at INTEGER NULL
+        );
+        CREATE INDEX app_clients_org_created ON app_clients (org_id, created_at, id);
+        CREATE INDEX app_clients_created ON app_clients (created_at, id);
+
+        CREATE TABLE share_codes (
+            code_hash BLOB NOT NULL PRIMARY KEY,
+            app_client_id TEXT NOT NULL,
+            org_id TEXT NOT NULL,
+            key_id TEXT NOT NULL,
+            subject_id TEXT NOT NULL,
+            code_challenge TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL
+        );
+        CREATE INDEX share_codes_expires_at ON share_codes (expires_at);
+
+        CREATE TABLE subject_sessions (
+            id TEXT NOT NULL PRIMARY KEY,
+            token_hash BLOB NOT NULL UNIQUE,
+            hmac_key BLOB NOT NULL,
+            app_client_id TEXT NOT NULL,
+            org_id TEXT NOT NULL,
+            key_id TEXT NOT NULL,
+            subject_id TEXT NOT NULL,
+            origin TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            revoked_at INTEGER NULL
+        );
+        CREATE INDEX subject_sessions_expires_at ON subject_sessions (expires_at);
+
+        CREATE TABLE session_nonces (
+            session_id TEXT NOT NULL,
+            nonce TEXT NOT NULL,
+            expires_at INTEGER NOT NULL,
+            PRIMARY KEY (session_id, nonce)
+        );
+        CREATE INDEX session_nonces_expires_at ON session_nonces (expires_at);
+        """,
     ];
 }

@@ -41,6 +41,6 @@ public static class SqliteStores
 
     private static GatewayStores Create(SqliteDatabase db, AuditDurability auditDurability)
     {
-        return new GatewayStores(new SqliteGovernanceStore(db), new SqliteQuotaStore(db), new SqliteUsageLedger(db), new SqliteAdminAuditLog(db), db, new SqliteAuditChain(db, auditDurability), new SqliteIdempotencyStore(db), new SqliteConversationStore(db));
+        return new GatewayStores(new SqliteGovernanceStore(db), new SqliteQuotaStore(db), new SqliteUsageLedger(db), new SqliteAdminAuditLog(db), db, new SqliteAuditChain(db, auditDurability), new SqliteIdempotencyStore(db), new SqliteConversationStore(db), new SqliteSessionStore(db));
     }
 }
