@@ -7,7 +7,7 @@ namespace ThreadSync.Gateway.Storage;
 /// <remarks>Times are the caller's (the gateway's clock); expiry is compared with the <c>now</c> the caller passes.</remarks>
 public interface ISessionStore
 {
-    /// <summary>Creates an app client.</summary>
+    /// <summary>Creates an app client. Its session lifetime is stored in whole seconds and must be at least one.</summary>
     /// <param name="client">The app client.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns><see langword="false"/> when the id is taken.</returns>
@@ -34,7 +34,7 @@ public interface ISessionStore
     /// <summary>Records a new share code.</summary>
     /// <param name="code">The share code.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>A task that completes when it is stored.</returns>
+    /// <returns>A task that completes when it is stored; it faults when the hash is already stored.</returns>
     ValueTask CreateShareCodeAsync(ShareCode code, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -49,7 +49,7 @@ public interface ISessionStore
     /// <summary>Creates a session.</summary>
     /// <param name="session">The session.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>A task that completes when it is stored.</returns>
+    /// <returns>A task that completes when it is stored; it faults when the id or the token hash is already stored.</returns>
     ValueTask CreateSessionAsync(SubjectSession session, CancellationToken cancellationToken = default);
 
     /// <summary>Finds a session by its token's hash, whatever its state (the caller checks expiry and revocation).</summary>
@@ -82,7 +82,10 @@ public interface ISessionStore
     /// <returns><see langword="false"/> when the nonce was used before.</returns>
     ValueTask<bool> TryUseNonceAsync(string sessionId, string nonce, DateTimeOffset expiresAt, CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes share codes, nonces and sessions expired before <paramref name="now"/>.</summary>
+    /// <summary>
+    /// Deletes share codes, nonces and sessions whose expiry is at or before <paramref name="now"/> (revoked sessions stay
+    /// until then; app clients are never purged).
+    /// </summary>
     /// <param name="now">The current time.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>How many rows were deleted.</returns>
