@@ -104,6 +104,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<ConversationRetentionPurger>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ConversationRetentionPurger>(static sp => sp.GetRequiredService<ConversationRetentionPurger>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AuditContentPurger>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SessionPurger>());
         services.TryAddSingleton<ManagedKeyAuthenticator>();
         services.TryAddSingleton<IGatewayAuthenticator>(static sp => sp.GetRequiredService<ManagedKeyAuthenticator>());
         services.TryAddSingleton<IGatewaySessionAuthenticator>(static sp => sp.GetRequiredService<ManagedKeyAuthenticator>());

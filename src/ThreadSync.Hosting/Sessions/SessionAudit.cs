@@ -1,5 +1,4 @@
 using System.Text.Json;
-using ThreadSync.Gateway;
 using ThreadSync.Gateway.Audit;
 using ThreadSync.Gateway.Storage;
 

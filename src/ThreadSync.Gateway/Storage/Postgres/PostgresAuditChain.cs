@@ -83,7 +83,7 @@ internal sealed class PostgresAuditChain : IAuditChain, IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
 
         // The kind is matched as a literal so the partial index on admin records applies; only known kinds exist.
-        if (kind is not (AuditKinds.Admin or AuditKinds.Inference or AuditKinds.Genesis))
+        if (kind is not (AuditKinds.Admin or AuditKinds.Inference or AuditKinds.Session or AuditKinds.Genesis))
         {
             return [];
         }

@@ -96,7 +96,7 @@ internal sealed class SqliteAuditChain : IAuditChain
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
 
         // The kind is matched as a literal so the partial index on admin records applies; only known kinds exist.
-        if (kind is not (AuditKinds.Admin or AuditKinds.Inference or AuditKinds.Genesis))
+        if (kind is not (AuditKinds.Admin or AuditKinds.Inference or AuditKinds.Session or AuditKinds.Genesis))
         {
             return new ValueTask<IReadOnlyList<AuditRecord>>([]);
         }
