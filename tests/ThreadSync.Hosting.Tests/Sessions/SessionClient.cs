@@ -113,7 +113,7 @@ internal sealed class SessionClient(GovernedServer server)
     {
         var ts = timestamp ?? Now();
         var n = nonce ?? NewNonce();
-        using var request = method == HttpMethod.Delete && body.Length == 0 ? new HttpRequestMessage(method, new Uri(server.BaseUrl, path)) : Json(method, path, body);
+        using var request = body.Length == 0 && method != HttpMethod.Post ? new HttpRequestMessage(method, new Uri(server.BaseUrl, path)) : Json(method, path, body);
         request.Headers.Add("x-threadsync-session", session.Token);
         request.Headers.Add("x-threadsync-timestamp", ts.ToString(System.Globalization.CultureInfo.InvariantCulture));
         request.Headers.Add("x-threadsync-nonce", n);

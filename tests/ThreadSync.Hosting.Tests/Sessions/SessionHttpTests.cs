@@ -213,6 +213,22 @@ public sealed class SessionHttpTests
     }
 
     [Fact]
+    public async Task ASession_ListsOnlyTheModelsItsAppClientAllows_WithASignedGet()
+    {
+        await using var server = await GovernedServer.StartAsync();
+        var sessions = new SessionClient(server);
+        var (secret, client) = await sessions.SetUpAsync("org-models", appAccess: new AccessRules { AllowedModels = ["gpt-4o"] });
+        var session = await sessions.OpenAsync(secret, client.Id);
+
+        using var response = await sessions.SendSignedAsync(session, HttpMethod.Get, "/v1/models", string.Empty);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(["gpt-4o"], json.RootElement.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()));
+        await AssertRefusedAsync(await sessions.SendSignedAsync(session, HttpMethod.Get, "/v1/models?x=1", string.Empty, adjust: r => r.RequestUri = new Uri(server.BaseUrl, "/v1/models?x=2")), HttpStatusCode.Unauthorized, "signature_invalid");
+    }
+
+    [Fact]
     public async Task Cors_AnswersPreflightsForRegisteredOrigins_Only()
     {
         await using var server = await GovernedServer.StartAsync();
