@@ -31,6 +31,23 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   fi
 fi
 
+# The browser tests (tests/ThreadSync.Hosting.Tests/Browser) drive a headless Chromium over the DevTools protocol.
+if [ -z "${THREADSYNC_CHROMIUM:-}" ]; then
+  if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1 && ! command -v google-chrome >/dev/null 2>&1; then
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+      echo "Chromium not found; installing it with apt-get (the browser tests run it headless)." >&2
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get update >&2
+      apt-get install -y --no-install-recommends chromium >&2
+    else
+      echo "Chromium is required for the browser tests: install it (e.g. apt-get install chromium) or set THREADSYNC_CHROMIUM." >&2
+      exit 1
+    fi
+  fi
+  THREADSYNC_CHROMIUM="$(command -v chromium || command -v chromium-browser || command -v google-chrome)"
+fi
+export THREADSYNC_CHROMIUM
+
 output="$(mktemp)"
 trap 'rm -f "$output"' EXIT
 

@@ -32,9 +32,11 @@ public static class SampleServer
 
         builder.Services.AddThreadSyncGateway(builder.Configuration.GetSection(GatewayOptions.SectionName));
         builder.Services.AddThreadSyncHosting(builder.Configuration.GetSection(ThreadSyncHttpOptions.SectionName));
+        SessionDemo.AddSessionDemo(builder);
 
         var app = builder.Build();
         app.UseThreadSync();
+        SessionDemo.UseSessionDemo(app);
         app.MapThreadSync();
         app.Lifetime.ApplicationStarted.Register(() => LogProviders(app));
         return app;
