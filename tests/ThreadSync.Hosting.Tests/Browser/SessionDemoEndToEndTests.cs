@@ -11,14 +11,6 @@ namespace ThreadSync.Hosting.Tests.Browser;
 /// over a fake OpenAI, and <c>session-demo.html</c> in headless Chromium: share code, exchange, a signed chat whose
 /// answer the page shows, logout, and nothing persisted in the browser.
 /// </summary>
-/// <remarks>
-/// PENDING (not compiled, .cs.pending) until the server side of issue 9 lands: it needs <c>POST
-/// /v1/sessions/share-codes</c>, <c>POST /v1/sessions/exchange</c>, signed-request authentication on <c>POST
-/// /v1/chat/completions</c>, <c>DELETE /v1/sessions/current</c>, CORS for registered origins (preflights allowing the
-/// <c>x-threadsync-*</c> headers), and <see cref="GatewayStores"/> exposing the <see cref="ISessionStore"/> as
-/// <c>Sessions</c> (see <see cref="CreateAppClientAsync"/>). Rename to <c>.cs</c> then. Checked with a trial merge of
-/// main at 898b96b (which has all of that): it compiles without warnings and its three tests pass.
-/// </remarks>
 public sealed class SessionDemoEndToEndTests : IAsyncLifetime
 {
     private const string AppClientId = "app_sessiondemo";
