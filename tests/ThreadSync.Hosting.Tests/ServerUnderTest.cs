@@ -49,7 +49,11 @@ public sealed class ServerUnderTest : IAsyncLifetime
             settings = new Dictionary<string, string?>(settings) { ["ThreadSync:Storage:DataDirectory"] = dataDirectory };
         }
 
-        var app = SampleServer.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        // The host's environment is fixed when the builder is made: the "environment" setting is passed as an argument.
+        string[] args = settings.TryGetValue("environment", out var environment) && environment is not null
+            ? ["--urls", "http://127.0.0.1:0", "--environment", environment]
+            : ["--urls", "http://127.0.0.1:0"];
+        var app = SampleServer.Build(args, builder =>
         {
             builder.Configuration.AddInMemoryCollection(settings);
             builder.Logging.ClearProviders();

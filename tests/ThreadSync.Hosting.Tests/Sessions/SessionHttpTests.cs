@@ -273,6 +273,19 @@ public sealed class SessionHttpTests
             using var fromBrowser = await SendWithKeyAsync(server, secret, SessionClient.Origin);
             Assert.Equal(HttpStatusCode.OK, fromBrowser.StatusCode);
         }
+
+        await using (var server = await GovernedServer.StartAsync(new() { ["environment"] = "Development" }))
+        {
+            var secret = await server.CreateKeyAsync("org-browser");
+            using var fromBrowser = await SendWithKeyAsync(server, secret, SessionClient.Origin);
+            Assert.Equal(HttpStatusCode.OK, fromBrowser.StatusCode);
+        }
+
+        await using (var server = await GovernedServer.StartAsync(new() { ["environment"] = "Staging" }))
+        {
+            var secret = await server.CreateKeyAsync("org-browser");
+            await AssertRefusedAsync(await SendWithKeyAsync(server, secret, SessionClient.Origin), HttpStatusCode.Forbidden, "browser_api_key_refused");
+        }
     }
 
     [Fact]
