@@ -101,8 +101,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<QuotaEnforcer>();
         services.TryAddSingleton<AuditRecorder>();
         services.TryAddSingleton<ConversationMemory>();
-        services.TryAddSingleton<ConversationRetentionPurger>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ConversationRetentionPurger>(static sp => sp.GetRequiredService<ConversationRetentionPurger>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ConversationRetentionPurger>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AuditContentPurger>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SessionPurger>());
         services.TryAddSingleton<ManagedKeyAuthenticator>();

@@ -1,44 +1,23 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ThreadSync.Gateway.Governance.Internal;
 using ThreadSync.Gateway.Storage;
+using ThreadSync.Gateway.Storage.Internal;
 
 namespace ThreadSync.Gateway.Audit.Internal;
 
 /// <summary>Deletes expired audit content (<c>ThreadSync:Audit:ContentPurgeInterval</c>) at start-up and then periodically. The chain itself is never touched.</summary>
-internal sealed partial class AuditContentPurger(
+internal sealed class AuditContentPurger(
     GatewayStores stores,
     GatewayStorageInitializer initializer,
     IOptions<GatewayOptions> options,
     TimeProvider timeProvider,
-    ILogger<AuditContentPurger> logger) : BackgroundService
+    ILogger<AuditContentPurger> logger) : PeriodicPurger(initializer, timeProvider, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.Audit.ContentPurgeInterval, timeProvider);
-        do
-        {
-            try
-            {
-                await initializer.EnsureInitializedAsync(stoppingToken).ConfigureAwait(false);
-                var purged = await stores.Audit.PurgeContentAsync(timeProvider.GetUtcNow(), stoppingToken).ConfigureAwait(false);
-                if (purged > 0)
-                {
-                    LogPurged(logger, purged);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
-            {
-                LogPurgeFailed(logger, ex.GetType().Name);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
-    }
+    protected override string What => "expired audit content";
 
-    [LoggerMessage(EventId = 6002, Level = LogLevel.Information, Message = "Purged the expired audit content of {Count} records.")]
-    private static partial void LogPurged(ILogger logger, int count);
+    protected override TimeSpan Interval => options.Value.Audit.ContentPurgeInterval;
 
-    [LoggerMessage(EventId = 6003, Level = LogLevel.Warning, Message = "Purging expired audit content failed ({ExceptionType}); the next run retries.")]
-    private static partial void LogPurgeFailed(ILogger logger, string exceptionType);
+    protected override async Task<long> PurgeAsync(CancellationToken cancellationToken) =>
+        await stores.Audit.PurgeContentAsync(Clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
 }

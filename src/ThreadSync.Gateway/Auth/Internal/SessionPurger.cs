@@ -1,7 +1,7 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ThreadSync.Gateway.Governance.Internal;
 using ThreadSync.Gateway.Storage;
+using ThreadSync.Gateway.Storage.Internal;
 
 namespace ThreadSync.Gateway.Auth.Internal;
 
@@ -9,39 +9,16 @@ namespace ThreadSync.Gateway.Auth.Internal;
 /// Deletes expired share codes, nonces and browser sessions at start-up and then every ten minutes. Nothing expired is
 /// ever accepted (every check compares expiry with the clock); this only keeps the tables small.
 /// </summary>
-internal sealed partial class SessionPurger(
+internal sealed class SessionPurger(
     GatewayStores stores,
     GatewayStorageInitializer initializer,
     TimeProvider timeProvider,
-    ILogger<SessionPurger> logger) : BackgroundService
+    ILogger<SessionPurger> logger) : PeriodicPurger(initializer, timeProvider, logger)
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromMinutes(10);
+    protected override string What => "expired share codes, nonces and sessions";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval, timeProvider);
-        do
-        {
-            try
-            {
-                await initializer.EnsureInitializedAsync(stoppingToken).ConfigureAwait(false);
-                var purged = await stores.Sessions.PurgeExpiredAsync(timeProvider.GetUtcNow(), stoppingToken).ConfigureAwait(false);
-                if (purged > 0)
-                {
-                    LogPurged(logger, purged);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
-            {
-                LogPurgeFailed(logger, ex.GetType().Name);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
-    }
+    protected override TimeSpan Interval => TimeSpan.FromMinutes(10);
 
-    [LoggerMessage(EventId = 7020, Level = LogLevel.Debug, Message = "Purged {Count} expired share codes, nonces and sessions.")]
-    private static partial void LogPurged(ILogger logger, long count);
-
-    [LoggerMessage(EventId = 7021, Level = LogLevel.Warning, Message = "Purging expired sessions failed ({ExceptionType}); the next run retries.")]
-    private static partial void LogPurgeFailed(ILogger logger, string exceptionType);
+    protected override async Task<long> PurgeAsync(CancellationToken cancellationToken) =>
+        await stores.Sessions.PurgeExpiredAsync(Clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
 }

@@ -1,8 +1,8 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ThreadSync.Gateway.Governance.Internal;
 using ThreadSync.Gateway.Storage;
+using ThreadSync.Gateway.Storage.Internal;
 
 namespace ThreadSync.Gateway.Conversations.Internal;
 
@@ -16,15 +16,18 @@ internal sealed partial class ConversationRetentionPurger(
     GatewayStorageInitializer initializer,
     IOptions<GatewayOptions> options,
     TimeProvider timeProvider,
-    ILogger<ConversationRetentionPurger> logger) : BackgroundService
+    ILogger<ConversationRetentionPurger> logger) : PeriodicPurger(initializer, timeProvider, logger)
 {
+    protected override string What => "conversations past their org's retention";
+
+    protected override TimeSpan Interval => options.Value.Conversations.PurgeInterval;
+
     /// <summary>Purges every org's expired conversations once.</summary>
     /// <param name="cancellationToken">Stops the purge between orgs and batches.</param>
     /// <returns>How many conversations were deleted.</returns>
-    public async Task<long> PurgeOnceAsync(CancellationToken cancellationToken)
+    protected override async Task<long> PurgeAsync(CancellationToken cancellationToken)
     {
-        await initializer.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        var now = timeProvider.GetUtcNow();
+        var now = Clock.GetUtcNow();
         long total = 0;
         foreach (var org in await stores.Governance.ListOrgsAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -43,26 +46,6 @@ internal sealed partial class ConversationRetentionPurger(
         return total;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.Conversations.PurgeInterval, timeProvider);
-        do
-        {
-            try
-            {
-                await PurgeOnceAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
-            {
-                LogPurgeFailed(logger, ex.GetType().Name);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
-    }
-
     [LoggerMessage(EventId = 7010, Level = LogLevel.Information, Message = "Purged {Count} conversations of org {OrgId} idle for more than {Days} days.")]
     private static partial void LogPurged(ILogger logger, long count, string orgId, int days);
-
-    [LoggerMessage(EventId = 7011, Level = LogLevel.Warning, Message = "Purging expired conversations failed ({ExceptionType}); the next run retries.")]
-    private static partial void LogPurgeFailed(ILogger logger, string exceptionType);
 }
