@@ -7,7 +7,7 @@ namespace ThreadSync.Hosting.Sessions;
 
 /// <summary>
 /// CORS for browser sessions, and only for origins some app client registered: the exchange, the inference endpoints,
-/// <c>GET /v1/models</c> and ending a session answer preflights and expose their headers to those origins. No cookies
+/// <c>GET /v1/models</c>, the conversations under <c>/v1/conversations</c> and ending a session answer preflights and expose their headers to those origins. No cookies
 /// are involved (no <c>Access-Control-Allow-Credentials</c>). Any other origin gets no CORS headers, so the browser
 /// keeps the response from the page; the endpoints refuse such requests on their own too.
 /// </summary>
@@ -76,5 +76,6 @@ internal sealed class SessionCorsMiddleware(RequestDelegate next, AppClientOrigi
         || path.Equals(LlmChatEndpoint.Path, StringComparison.OrdinalIgnoreCase)
         || path.Equals("/v1/models", StringComparison.OrdinalIgnoreCase)
         || path.Equals(SessionsEndpoint.ExchangePath, StringComparison.OrdinalIgnoreCase)
-        || path.Equals(SessionsEndpoint.CurrentPath, StringComparison.OrdinalIgnoreCase);
+        || path.Equals(SessionsEndpoint.CurrentPath, StringComparison.OrdinalIgnoreCase)
+        || path.StartsWithSegments(Endpoints.Conversations.ConversationsEndpoint.Path, StringComparison.OrdinalIgnoreCase);
 }

@@ -229,6 +229,48 @@ public sealed class SessionHttpTests
     }
 
     [Fact]
+    public async Task ASession_RemembersItsConversation_AndListsReadsAndDeletesIt_WithSignedRequests()
+    {
+        await using var server = await GovernedServer.StartAsync();
+        var sessions = new SessionClient(server);
+        var (secret, client) = await sessions.SetUpAsync("org-conv");
+        var alice = await sessions.OpenAsync(secret, client.Id, "alice");
+        var bob = await sessions.OpenAsync(secret, client.Id, "bob");
+        var conversation = "conv-" + Guid.NewGuid().ToString("N");
+        var body = $$"""{"model": "gpt-4o", "max_tokens": 20, "conversation_id": "{{conversation}}", "messages": [{"role": "user", "content": "Remember 42."}]}""";
+
+        using (var chat = await sessions.SendSignedAsync(alice, HttpMethod.Post, "/v1/chat/completions", body))
+        {
+            Assert.Equal(HttpStatusCode.OK, chat.StatusCode);
+        }
+
+        Assert.Equal("alice", (await server.Stores.Conversations.GetAsync(conversation, Ct))!.SubjectId);
+        using (var list = await sessions.SendSignedAsync(alice, HttpMethod.Get, "/v1/conversations", string.Empty))
+        {
+            Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+            Assert.Equal(SessionClient.Origin, list.Headers.GetValues("Access-Control-Allow-Origin").Single());
+            using var json = JsonDocument.Parse(await list.Content.ReadAsStringAsync(Ct));
+            Assert.Equal([conversation], json.RootElement.GetProperty("data").EnumerateArray().Select(c => c.GetProperty("id").GetString()));
+        }
+
+        // Another subject of the same backend key sees nothing of it.
+        await AssertRefusedAsync(await sessions.SendSignedAsync(bob, HttpMethod.Get, $"/v1/conversations/{conversation}", string.Empty), HttpStatusCode.NotFound, "conversation_not_found");
+        using (var read = await sessions.SendSignedAsync(alice, HttpMethod.Get, $"/v1/conversations/{conversation}", string.Empty))
+        {
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+            using var json = JsonDocument.Parse(await read.Content.ReadAsStringAsync(Ct));
+            Assert.Equal(2, json.RootElement.GetProperty("turns").GetArrayLength());
+        }
+
+        using (var deleted = await sessions.SendSignedAsync(alice, HttpMethod.Delete, $"/v1/conversations/{conversation}", string.Empty))
+        {
+            Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        }
+
+        Assert.Null(await server.Stores.Conversations.GetAsync(conversation, Ct));
+    }
+
+    [Fact]
     public async Task Cors_AnswersPreflightsForRegisteredOrigins_Only()
     {
         await using var server = await GovernedServer.StartAsync();

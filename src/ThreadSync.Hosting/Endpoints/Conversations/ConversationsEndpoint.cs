@@ -58,7 +58,7 @@ internal sealed class ConversationsEndpoint(IGatewayAuthenticator authenticator,
     /// <summary><c>GET /v1/conversations?limit=&amp;after=&amp;shared=</c>: the caller's own conversations, or with <c>shared=true</c> the org's shared ones.</summary>
     public async Task ListAsync(HttpContext http)
     {
-        var caller = await RequestGuards.AuthenticateAsync(http.Request, authenticator);
+        var caller = await RequestGuards.AuthenticateBodilessAsync(http.Request, authenticator);
         var orgId = ConversationAccess.RequireOrg(caller);
         var (limit, after) = ConversationPage.ReadPaging(http.Request);
         var shared = AdminQuery.Get(http.Request, "shared")?.ToLowerInvariant() switch
@@ -82,7 +82,7 @@ internal sealed class ConversationsEndpoint(IGatewayAuthenticator authenticator,
     /// <summary><c>GET /v1/conversations/{id}</c>: the conversation with every turn.</summary>
     public async Task GetAsync(HttpContext http)
     {
-        var caller = await RequestGuards.AuthenticateAsync(http.Request, authenticator);
+        var caller = await RequestGuards.AuthenticateBodilessAsync(http.Request, authenticator);
         var conversation = await ConversationAccess.FindVisibleAsync(Store, caller, RouteId(http), http.RequestAborted);
         var turns = await Store.ListTurnsAsync(conversation.Id, 0, http.RequestAborted);
         await JsonBody.WriteAsync(
@@ -120,7 +120,7 @@ internal sealed class ConversationsEndpoint(IGatewayAuthenticator authenticator,
     /// <summary><c>DELETE /v1/conversations/{id}</c>: the owner deletes it with every turn, for good.</summary>
     public async Task DeleteAsync(HttpContext http)
     {
-        var caller = await RequestGuards.AuthenticateAsync(http.Request, authenticator);
+        var caller = await RequestGuards.AuthenticateBodilessAsync(http.Request, authenticator);
         var conversation = await ConversationAccess.FindOwnedAsync(Store, caller, RouteId(http), http.RequestAborted);
         if (!await Store.DeleteAsync(conversation.Id, http.RequestAborted))
         {
