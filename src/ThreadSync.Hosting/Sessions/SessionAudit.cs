@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ThreadSync.Gateway;
 using ThreadSync.Gateway.Audit;
 using ThreadSync.Gateway.Storage;
 
@@ -36,6 +37,25 @@ internal sealed class SessionAudit(GatewayStores stores, TimeProvider timeProvid
 
         /// <summary>Gets the app client, when known.</summary>
         public string? AppClientId { get; init; }
+    }
+
+    /// <summary>
+    /// Runs a session action and records its outcome once: <paramref name="action"/> fills in the scope's event as it
+    /// learns who and what is involved and commits it before answering; a refusal before that is recorded with its
+    /// status and code, then rethrown.
+    /// </summary>
+    public async Task RunAsync(Event start, Func<Scope, Task> action)
+    {
+        var scope = new Scope(this, start);
+        try
+        {
+            await action(scope);
+        }
+        catch (GatewayException ex) when (!scope.Committed)
+        {
+            await RecordAsync(scope.Event with { StatusCode = ex.StatusCode, Reason = ex.Code }, CancellationToken.None);
+            throw;
+        }
     }
 
     /// <summary>Appends the event; a failure to append fails the request (nothing unaudited is answered as done).</summary>
@@ -89,5 +109,22 @@ internal sealed class SessionAudit(GatewayStores stores, TimeProvider timeProvid
         }
 
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>One action's audit event, completed as the action goes.</summary>
+    public sealed class Scope(SessionAudit audit, Event start)
+    {
+        /// <summary>Gets or sets the event as known so far.</summary>
+        public Event Event { get; set; } = start;
+
+        /// <summary>Gets a value indicating whether the outcome was recorded.</summary>
+        public bool Committed { get; private set; }
+
+        /// <summary>Records the event as a success, before the answer is sent.</summary>
+        public async Task CommitAsync()
+        {
+            await audit.RecordAsync(Event, CancellationToken.None);
+            Committed = true;
+        }
     }
 }

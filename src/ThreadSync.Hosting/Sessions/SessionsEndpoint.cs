@@ -42,11 +42,10 @@ internal sealed class SessionsEndpoint(
     /// </summary>
     public async Task ShareCodeAsync(HttpContext http)
     {
-        var e = new SessionAudit.Event("session.share_code", CorrelationId.Get(http), ShareCodesPath, 201, null);
-        try
+        await audit.RunAsync(new SessionAudit.Event("session.share_code", CorrelationId.Get(http), ShareCodesPath, 201, null), async scope =>
         {
             var caller = await RequestGuards.AuthenticateAsync(http.Request, authenticator);
-            e = e with { KeyId = caller.KeyId, OrgId = caller.OrgId };
+            scope.Event = scope.Event with { KeyId = caller.KeyId, OrgId = caller.OrgId };
             if (caller.SessionId is not null)
             {
                 throw new GatewayException(403, GatewayErrorCodes.InvalidApiKey, "A browser session cannot mint share codes: a backend does, with its API key.");
@@ -57,7 +56,7 @@ internal sealed class SessionsEndpoint(
             var challenge = body.OptionalText("code_challenge", 43, allowNull: false) ?? throw AdminErrors.Missing("code_challenge");
             var method = body.OptionalText("code_challenge_method", 16) ?? "S256";
             var subject = body.OptionalText("subject_id", MaxSubjectLength) ?? caller.SubjectId;
-            e = e with { AppClientId = clientId, SubjectId = subject, Target = clientId };
+            scope.Event = scope.Event with { AppClientId = clientId, SubjectId = subject, Target = clientId };
             if (!string.Equals(method, "S256", StringComparison.Ordinal))
             {
                 throw AdminErrors.Invalid("code_challenge_method", "'code_challenge_method' must be \"S256\" (plain challenges are not accepted).");
@@ -100,7 +99,7 @@ internal sealed class SessionsEndpoint(
                     ExpiresAt = expiresAt,
                 },
                 http.RequestAborted);
-            await audit.RecordAsync(e, CancellationToken.None);
+            await scope.CommitAsync();
             http.Response.StatusCode = StatusCodes.Status201Created;
             NoStore(http.Response);
             await JsonBody.WriteAsync(http.Response, (code, expiresAt, (long)options.Value.ShareCodeLifetime.TotalSeconds), static (w, s) =>
@@ -111,12 +110,7 @@ internal sealed class SessionsEndpoint(
                 w.WriteNumber("expires_in", s.Item3);
                 w.WriteEndObject();
             }, http.RequestAborted);
-        }
-        catch (GatewayException ex)
-        {
-            await audit.RecordAsync(e with { StatusCode = ex.StatusCode, Reason = ex.Code }, CancellationToken.None);
-            throw;
-        }
+        });
     }
 
     /// <summary>
@@ -127,8 +121,7 @@ internal sealed class SessionsEndpoint(
     public async Task ExchangeAsync(HttpContext http)
     {
         var origin = OriginNames.Normalize(http.Request.Headers.Origin.ToString());
-        var e = new SessionAudit.Event("session.exchange", CorrelationId.Get(http), ExchangePath, 200, null) { Origin = origin ?? Truncated(http.Request.Headers.Origin.ToString()) };
-        try
+        await audit.RunAsync(new SessionAudit.Event("session.exchange", CorrelationId.Get(http), ExchangePath, 200, null) { Origin = origin ?? Truncated(http.Request.Headers.Origin.ToString()) }, async scope =>
         {
             var body = (await AdminBody.ReadAsync(http.Request)).Allow("share_code", "code_verifier");
             var code = body.OptionalText("share_code", 128, allowNull: false) ?? throw AdminErrors.Missing("share_code");
@@ -140,7 +133,7 @@ internal sealed class SessionsEndpoint(
 
             var shareCode = await Store.RedeemShareCodeAsync(SessionCrypto.Hash(code), http.RequestAborted)
                 ?? throw new GatewayException(400, GatewayErrorCodes.ShareCodeInvalid, "The share code is unknown or was already used: share codes are single-use. Ask the backend for a new one.", param: "share_code");
-            e = e with { KeyId = shareCode.KeyId, OrgId = shareCode.OrgId, SubjectId = shareCode.SubjectId, AppClientId = shareCode.AppClientId, Target = shareCode.AppClientId };
+            scope.Event = scope.Event with { KeyId = shareCode.KeyId, OrgId = shareCode.OrgId, SubjectId = shareCode.SubjectId, AppClientId = shareCode.AppClientId, Target = shareCode.AppClientId };
             var now = timeProvider.GetUtcNow();
             if (now >= shareCode.ExpiresAt)
             {
@@ -179,8 +172,8 @@ internal sealed class SessionsEndpoint(
                 ExpiresAt = now + client.SessionLifetime,
             };
             await Store.CreateSessionAsync(session, http.RequestAborted);
-            e = e with { Target = session.Id };
-            await audit.RecordAsync(e, CancellationToken.None);
+            scope.Event = scope.Event with { Target = session.Id };
+            await scope.CommitAsync();
             NoStore(http.Response);
             await JsonBody.WriteAsync(http.Response, (session, token, Base64Url.EncodeToString(hmacKey), (long)client.SessionLifetime.TotalSeconds), static (w, s) =>
             {
@@ -193,19 +186,13 @@ internal sealed class SessionsEndpoint(
                 w.WriteString("subject_id", s.session.SubjectId);
                 w.WriteEndObject();
             }, http.RequestAborted);
-        }
-        catch (GatewayException ex)
-        {
-            await audit.RecordAsync(e with { StatusCode = ex.StatusCode, Reason = ex.Code }, CancellationToken.None);
-            throw;
-        }
+        });
     }
 
     /// <summary><c>DELETE /v1/sessions/current</c>, signed by the session: ends it → {id, object: "session", revoked: true}.</summary>
     public async Task EndCurrentAsync(HttpContext http)
     {
-        var e = new SessionAudit.Event("session.end", CorrelationId.Get(http), CurrentPath, 200, null) { Origin = OriginNames.Normalize(http.Request.Headers.Origin.ToString()) };
-        try
+        await audit.RunAsync(new SessionAudit.Event("session.end", CorrelationId.Get(http), CurrentPath, 200, null) { Origin = OriginNames.Normalize(http.Request.Headers.Origin.ToString()) }, async scope =>
         {
             var request = http.Request;
             var body = await RequestGuards.ReadBodyAsync(request, AdminBody.MaxBytes);
@@ -219,43 +206,32 @@ internal sealed class SessionsEndpoint(
                 request.BodyReader.AdvanceTo(body.End);
             }
 
-            e = e with { KeyId = session.KeyId, OrgId = session.OrgId, SubjectId = session.SubjectId, Target = session.Id, AppClientId = session.AppClientId };
+            scope.Event = scope.Event with { KeyId = session.KeyId, OrgId = session.OrgId, SubjectId = session.SubjectId, Target = session.Id, AppClientId = session.AppClientId };
             await Store.RevokeSessionAsync(session.Id, timeProvider.GetUtcNow(), http.RequestAborted);
-            await audit.RecordAsync(e, CancellationToken.None);
+            await scope.CommitAsync();
             await WriteRevokedAsync(http, session.Id);
-        }
-        catch (GatewayException ex)
-        {
-            await audit.RecordAsync(e with { StatusCode = ex.StatusCode, Reason = ex.Code }, CancellationToken.None);
-            throw;
-        }
+        });
     }
 
     /// <summary><c>POST /v1/sessions/{id}/revoke</c> with an API key of the session's org → {id, object: "session", revoked: true}.</summary>
     public async Task RevokeAsync(HttpContext http)
     {
         var id = http.Request.RouteValues["id"] as string ?? string.Empty;
-        var e = new SessionAudit.Event("session.revoke", CorrelationId.Get(http), "/v1/sessions/" + AdminErrors.Quote(id) + "/revoke", 200, null) { Target = AdminErrors.Quote(id) };
-        try
+        await audit.RunAsync(new SessionAudit.Event("session.revoke", CorrelationId.Get(http), "/v1/sessions/" + AdminErrors.Quote(id) + "/revoke", 200, null) { Target = AdminErrors.Quote(id) }, async scope =>
         {
             var caller = await RequestGuards.AuthenticateAsync(http.Request, authenticator);
-            e = e with { KeyId = caller.KeyId, OrgId = caller.OrgId };
+            scope.Event = scope.Event with { KeyId = caller.KeyId, OrgId = caller.OrgId };
             var session = id.Length is > 0 and <= 64 ? await Store.GetSessionAsync(id, http.RequestAborted) : null;
             if (session is null || !string.Equals(session.OrgId, caller.OrgId, StringComparison.Ordinal) || caller.SessionId is not null)
             {
                 throw new GatewayException(404, GatewayErrorCodes.NotFound, $"No session '{AdminErrors.Quote(id)}' in this key's org.");
             }
 
-            e = e with { SubjectId = session.SubjectId, AppClientId = session.AppClientId };
+            scope.Event = scope.Event with { SubjectId = session.SubjectId, AppClientId = session.AppClientId };
             await Store.RevokeSessionAsync(session.Id, timeProvider.GetUtcNow(), http.RequestAborted);
-            await audit.RecordAsync(e, CancellationToken.None);
+            await scope.CommitAsync();
             await WriteRevokedAsync(http, session.Id);
-        }
-        catch (GatewayException ex)
-        {
-            await audit.RecordAsync(e with { StatusCode = ex.StatusCode, Reason = ex.Code }, CancellationToken.None);
-            throw;
-        }
+        });
     }
 
     private static Task WriteRevokedAsync(HttpContext http, string id) =>
