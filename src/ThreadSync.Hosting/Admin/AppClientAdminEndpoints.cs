@@ -175,25 +175,10 @@ internal sealed class AppClientAdminEndpoints(GatewayStores stores, AppClientOri
         writer.WriteString("object", "app_client");
         writer.WriteString("id", client.Id);
         writer.WriteString("org_id", client.OrgId);
-        WriteSettingValues(writer, client);
+        WriteSettings(writer, client, UpdatableFields);
         AdminJson.WriteTime(writer, "created_at", client.CreatedAt);
         AdminJson.WriteOptionalTime(writer, "revoked_at", client.RevokedAt);
         writer.WriteEndObject();
-    }
-
-    private static void WriteSettingValues(Utf8JsonWriter writer, AppClient client)
-    {
-        writer.WriteString("name", client.Name);
-        writer.WritePropertyName("allowed_origins");
-        writer.WriteStartArray();
-        foreach (var origin in client.AllowedOrigins)
-        {
-            writer.WriteStringValue(origin);
-        }
-
-        writer.WriteEndArray();
-        AdminJson.WriteAccess(writer, "access", client.Access);
-        writer.WriteNumber("session_lifetime_seconds", (long)client.SessionLifetime.TotalSeconds);
     }
 
     private static void WriteSettings(Utf8JsonWriter writer, AppClient client, string[] fields)

@@ -21,15 +21,17 @@ internal sealed class SessionCorsMiddleware(RequestDelegate next, AppClientOrigi
         + "x-threadsync-provider, x-threadsync-attempts, x-threadsync-conversation-id, x-threadsync-conversation-memory, x-ratelimit-limit-requests, "
         + "x-ratelimit-remaining-requests, x-ratelimit-reset-requests, x-ratelimit-limit-tokens, x-ratelimit-remaining-tokens, x-ratelimit-reset-tokens";
 
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context)
     {
+        // Requests without an Origin (servers, SDKs: the hot path) pass straight through, without a state machine.
         var request = context.Request;
         var sent = request.Headers.Origin.ToString();
-        if (sent.Length == 0 || !Applies(request.Path))
-        {
-            await next(context);
-            return;
-        }
+        return sent.Length == 0 || !Applies(request.Path) ? next(context) : InvokeCorsAsync(context, sent);
+    }
+
+    private async Task InvokeCorsAsync(HttpContext context, string sent)
+    {
+        var request = context.Request;
 
         var preflight = HttpMethods.IsOptions(request.Method) && request.Headers.ContainsKey("Access-Control-Request-Method");
         var origin = OriginNames.Normalize(sent);

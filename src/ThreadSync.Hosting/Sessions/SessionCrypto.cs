@@ -14,9 +14,6 @@ internal static class SessionCrypto
     /// <summary>A new secret with a prefix: 32 random bytes in base64url (<c>tsc_…</c>, <c>tss_…</c>).</summary>
     public static string NewSecret(string prefix) => prefix + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
-    /// <summary>The SHA-256 of a secret's UTF-8 bytes, as stored.</summary>
-    public static byte[] Hash(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
-
     /// <summary>Whether a PKCE <c>code_challenge</c> is well-formed: 43 characters of base64url (a SHA-256).</summary>
     public static bool IsChallenge(string? challenge) =>
         challenge is { Length: 43 } && Base64Url.IsValid(challenge, out var length) && length == 32;

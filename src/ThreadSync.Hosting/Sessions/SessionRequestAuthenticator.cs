@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using ThreadSync.Gateway;
+using ThreadSync.Gateway.Governance;
 using ThreadSync.Gateway.Storage;
 using ThreadSync.Hosting.Http;
 
@@ -31,7 +32,7 @@ internal sealed class SessionRequestAuthenticator(
         var headers = request.Headers;
         var token = headers[SessionHeaders.Token].ToString();
         var cancellationToken = request.HttpContext.RequestAborted;
-        var session = token.Length is > 0 and <= 256 ? await stores.Sessions.FindSessionAsync(SessionCrypto.Hash(token), cancellationToken) : null;
+        var session = token.Length is > 0 and <= 256 ? await stores.Sessions.FindSessionAsync(GatewayKeys.Hash(token), cancellationToken) : null;
         if (session is null)
         {
             throw Refuse(audit, null, 401, GatewayErrorCodes.SessionInvalid, "The session token is not valid. Exchange a new share code for a session.");

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using ThreadSync.Gateway;
+using ThreadSync.Gateway.Governance;
 using ThreadSync.Gateway.Storage;
 using ThreadSync.Hosting.Admin;
 using ThreadSync.Hosting.Http;
@@ -89,7 +90,7 @@ internal sealed class SessionsEndpoint(
             await Store.CreateShareCodeAsync(
                 new ShareCode
                 {
-                    CodeHash = SessionCrypto.Hash(code),
+                    CodeHash = GatewayKeys.Hash(code),
                     AppClientId = client.Id,
                     OrgId = client.OrgId,
                     KeyId = caller.KeyId,
@@ -131,7 +132,7 @@ internal sealed class SessionsEndpoint(
                 throw AdminErrors.Invalid("code_verifier", "'code_verifier' must be 43 to 128 characters of A-Z, a-z, 0-9, '-', '.', '_' and '~'.");
             }
 
-            var shareCode = await Store.RedeemShareCodeAsync(SessionCrypto.Hash(code), http.RequestAborted)
+            var shareCode = await Store.RedeemShareCodeAsync(GatewayKeys.Hash(code), http.RequestAborted)
                 ?? throw new GatewayException(400, GatewayErrorCodes.ShareCodeInvalid, "The share code is unknown or was already used: share codes are single-use. Ask the backend for a new one.", param: "share_code");
             scope.Event = scope.Event with { KeyId = shareCode.KeyId, OrgId = shareCode.OrgId, SubjectId = shareCode.SubjectId, AppClientId = shareCode.AppClientId, Target = shareCode.AppClientId };
             var now = timeProvider.GetUtcNow();
@@ -161,7 +162,7 @@ internal sealed class SessionsEndpoint(
             var session = new SubjectSession
             {
                 Id = "ses_" + Guid.CreateVersion7(now).ToString("N"),
-                TokenHash = SessionCrypto.Hash(token),
+                TokenHash = GatewayKeys.Hash(token),
                 HmacKey = hmacKey,
                 AppClientId = client.Id,
                 OrgId = client.OrgId,

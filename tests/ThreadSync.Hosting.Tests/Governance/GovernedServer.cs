@@ -61,6 +61,13 @@ public sealed class GovernedServer : IAsyncDisposable
         return new GovernedServer(await ServerUnderTest.StartServerAsync(all), openAI, anthropic);
     }
 
+    /// <summary>Starts a server on a shared PostgreSQL test database (several share one to act as instances of one deployment).</summary>
+    internal static Task<GovernedServer> StartOnPostgresAsync(ThreadSync.Gateway.Tests.Storage.PostgresTestDatabase database) => StartAsync(new()
+    {
+        ["ThreadSync:Storage:Provider"] = nameof(ThreadSync.Gateway.StorageProvider.Postgres),
+        ["ThreadSync:Storage:ConnectionString"] = database.ConnectionString,
+    });
+
     /// <summary>Sends <paramref name="count"/> requests that all wait on one gate, so they reach the server(s) together.</summary>
     public static async Task<HttpResponseMessage[]> RaceAsync(int count, Func<int, Task<HttpResponseMessage>> send)
     {

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using ThreadSync.Gateway;
 using ThreadSync.Gateway.Governance;
 using ThreadSync.Gateway.Storage;
 using ThreadSync.Gateway.Tests.Storage;
@@ -17,8 +16,8 @@ public sealed class ScaleOutTests
     public async Task TwoInstances_RacingTenPerHour_ExactlyTenSucceedInAll()
     {
         await using var database = await PostgresTestServer.CreateDatabaseAsync();
-        await using var a = await StartAsync(database);
-        await using var b = await StartAsync(database);
+        await using var a = await GovernedServer.StartOnPostgresAsync(database);
+        await using var b = await GovernedServer.StartOnPostgresAsync(database);
         var secret = await a.CreateKeyAsync("acme", keyLimits: new QuotaLimits { RequestsPerHour = 10 });
 
         var responses = await GovernedServer.RaceAsync(100, i => (i % 2 == 0 ? a : b).ChatAsync(secret));
@@ -33,8 +32,8 @@ public sealed class ScaleOutTests
     public async Task TwoInstances_RacingATeamUsdBudget_NeverOverspend_AndTheLedgerMatchesTheUpstream()
     {
         await using var database = await PostgresTestServer.CreateDatabaseAsync();
-        await using var a = await StartAsync(database);
-        await using var b = await StartAsync(database);
+        await using var a = await GovernedServer.StartOnPostgresAsync(database);
+        await using var b = await GovernedServer.StartOnPostgresAsync(database);
         const decimal budget = 0.002m;
         var secret = await a.CreateKeyAsync("acme", teamId: "research", teamLimits: new QuotaLimits { DailyUsd = budget });
 
@@ -62,8 +61,8 @@ public sealed class ScaleOutTests
     public async Task TwoInstances_UnderConcurrentLoad_ExtendOneAuditChain_WithEveryRequestInIt()
     {
         await using var database = await PostgresTestServer.CreateDatabaseAsync();
-        await using var a = await StartAsync(database);
-        await using var b = await StartAsync(database);
+        await using var a = await GovernedServer.StartOnPostgresAsync(database);
+        await using var b = await GovernedServer.StartOnPostgresAsync(database);
         var secret = await a.CreateKeyAsync("acme", keyLimits: new QuotaLimits { RequestsPerHour = 60 });
 
         var responses = await GovernedServer.RaceAsync(100, i => (i % 2 == 0 ? a : b).ChatAsync(secret, stream: i % 4 < 2));
@@ -89,8 +88,8 @@ public sealed class ScaleOutTests
     public async Task Revocation_OnOneInstance_IsRefusedByTheOtherOnTheNextRequest()
     {
         await using var database = await PostgresTestServer.CreateDatabaseAsync();
-        await using var a = await StartAsync(database);
-        await using var b = await StartAsync(database);
+        await using var a = await GovernedServer.StartOnPostgresAsync(database);
+        await using var b = await GovernedServer.StartOnPostgresAsync(database);
         var secret = await a.CreateKeyAsync("acme");
 
         using var before = await b.ChatAsync(secret);
@@ -105,8 +104,8 @@ public sealed class ScaleOutTests
     public async Task TwoInstances_ShareOneConversation_EveryTurnKeptOnce_AndEachSeesTheOthersTurns()
     {
         await using var database = await PostgresTestServer.CreateDatabaseAsync();
-        await using var a = await StartAsync(database);
-        await using var b = await StartAsync(database);
+        await using var a = await GovernedServer.StartOnPostgresAsync(database);
+        await using var b = await GovernedServer.StartOnPostgresAsync(database);
         var secret = await a.CreateKeyAsync("acme", orgPolicy: new OrgPolicy { ConversationCapture = ConversationCapture.Full });
         var conversation = "scale-" + Guid.NewGuid().ToString("N");
         var ct = TestContext.Current.CancellationToken;
@@ -123,10 +122,4 @@ public sealed class ScaleOutTests
         Assert.Equal(HttpStatusCode.OK, next.StatusCode);
         Assert.Equal(41, b.OpenAI.LastRequest.Json.GetProperty("messages").GetArrayLength());
     }
-
-    private static Task<GovernedServer> StartAsync(PostgresTestDatabase database) => GovernedServer.StartAsync(new()
-    {
-        ["ThreadSync:Storage:Provider"] = nameof(StorageProvider.Postgres),
-        ["ThreadSync:Storage:ConnectionString"] = database.ConnectionString,
-    });
 }

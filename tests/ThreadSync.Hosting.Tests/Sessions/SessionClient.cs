@@ -22,18 +22,15 @@ internal sealed class SessionClient(GovernedServer server)
     public static (string Verifier, string Challenge) NewPkce()
     {
         var verifier = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(48));
-        return (verifier, Base64Url.EncodeToString(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))));
+        return (verifier, Browser.SessionSignature.Challenge(verifier));
     }
 
     public static string NewNonce() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
 
     public static long Now() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
-    public static string Sign(string hmacKey, string method, string pathAndQuery, long timestamp, string nonce, string body)
-    {
-        var canonical = $"{method}\n{pathAndQuery}\n{timestamp}\n{nonce}\n{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(body)))}";
-        return Base64Url.EncodeToString(HMACSHA256.HashData(Base64Url.DecodeFromChars(hmacKey), Encoding.UTF8.GetBytes(canonical)));
-    }
+    public static string Sign(string hmacKey, string method, string pathAndQuery, long timestamp, string nonce, string body) =>
+        Browser.SessionSignature.Sign(Base64Url.DecodeFromChars(hmacKey), Browser.SessionSignature.Canonical(method, pathAndQuery, timestamp, nonce, Encoding.UTF8.GetBytes(body)));
 
     /// <summary>An org with full capture, a key, and an app client for <see cref="Origin"/>; returns the key's secret and the app client.</summary>
     public async Task<(string Secret, AppClient Client)> SetUpAsync(string orgId, AccessRules? appAccess = null, TimeSpan? lifetime = null)

@@ -1,5 +1,4 @@
 using System.Net;
-using ThreadSync.Gateway;
 using ThreadSync.Gateway.Tests.Storage;
 using ThreadSync.Hosting.Tests.Governance;
 
@@ -12,8 +11,8 @@ public sealed class SessionScaleOutTests
     public async Task ASignedRequestReplayedToBothInstances_IsServedOnce_AndAShareCodeIsExchangedOnce()
     {
         await using var database = await PostgresTestServer.CreateDatabaseAsync();
-        await using var a = await StartAsync(database);
-        await using var b = await StartAsync(database);
+        await using var a = await GovernedServer.StartOnPostgresAsync(database);
+        await using var b = await GovernedServer.StartOnPostgresAsync(database);
         var onA = new SessionClient(a);
         var onB = new SessionClient(b);
         var (secret, client) = await onA.SetUpAsync("org-scale");
@@ -35,10 +34,4 @@ public sealed class SessionScaleOutTests
         Assert.Equal(9, replays.Count(r => r.StatusCode == HttpStatusCode.Unauthorized));
         Assert.Equal(1, a.OpenAI.RequestCount + b.OpenAI.RequestCount);
     }
-
-    private static Task<GovernedServer> StartAsync(PostgresTestDatabase database) => GovernedServer.StartAsync(new()
-    {
-        ["ThreadSync:Storage:Provider"] = nameof(StorageProvider.Postgres),
-        ["ThreadSync:Storage:ConnectionString"] = database.ConnectionString,
-    });
 }

@@ -80,7 +80,7 @@ internal sealed partial class ConversationMemory(
         if (conversation is null)
         {
             var now = timeProvider.GetUtcNow();
-            var started = new Conversation { Id = id, OrgId = OwnerOrg(caller), SubjectId = caller.SubjectId, CreatedAt = now, UpdatedAt = now };
+            var started = new Conversation { Id = id, OrgId = ConversationOwnership.OrgOf(caller), SubjectId = caller.SubjectId, CreatedAt = now, UpdatedAt = now };
             if (await _store.CreateAsync(started, cancellationToken).ConfigureAwait(false))
             {
                 return new ConversationSession(started, [], keepsContent);
@@ -273,9 +273,6 @@ internal sealed partial class ConversationMemory(
         }
     }
 
-    /// <summary>The org that owns a caller's conversations: its own, or for callers without one, a space of their own.</summary>
-    public static string OwnerOrg(GatewayCaller caller) => caller.OrgId ?? "caller:" + caller.KeyId;
-
     /// <summary>
     /// The most tokens of history a request may carry: the configured budget, lowered to what the smallest context
     /// window among the route's models leaves beside the request and its answer (so a fallback still fits).
@@ -313,16 +310,15 @@ internal sealed partial class ConversationMemory(
 
     private static void CheckOwner(Conversation conversation, GatewayCaller caller)
     {
-        if (!string.Equals(conversation.OrgId, OwnerOrg(caller), StringComparison.Ordinal))
+        if (!ConversationOwnership.IsVisibleTo(conversation, caller))
         {
             throw NotFound(conversation.Id);
         }
 
-        if (!string.Equals(conversation.SubjectId, caller.SubjectId, StringComparison.Ordinal))
+        if (!ConversationOwnership.IsOwnedBy(conversation, caller))
         {
-            throw conversation.Shared
-                ? new GatewayException(403, GatewayErrorCodes.ConversationReadOnly, $"The conversation '{conversation.Id}' is shared with your org by its owner: it can be read, not continued.", param: "conversation_id")
-                : NotFound(conversation.Id);
+            // Visible but not owned: shared with the caller's org by another subject.
+            throw new GatewayException(403, GatewayErrorCodes.ConversationReadOnly, $"The conversation '{conversation.Id}' is shared with your org by its owner: it can be read, not continued.", param: "conversation_id");
         }
     }
 

@@ -19,14 +19,10 @@ internal static class ConversationAccess
             : throw new GatewayException(403, GatewayErrorCodes.ConversationsDisabled, "Conversations belong to an org, and this API key belongs to none.");
 
     /// <summary>Tells whether the caller may read the conversation: same org, and its owner or shared.</summary>
-    public static bool IsVisible(GatewayCaller caller, Conversation conversation) =>
-        string.Equals(conversation.OrgId, caller.OrgId, StringComparison.Ordinal)
-        && (conversation.Shared || IsOwner(caller, conversation));
+    public static bool IsVisible(GatewayCaller caller, Conversation conversation) => ConversationOwnership.IsVisibleTo(conversation, caller);
 
     /// <summary>Tells whether the caller owns the conversation (same org and same subject).</summary>
-    public static bool IsOwner(GatewayCaller caller, Conversation conversation) =>
-        string.Equals(conversation.OrgId, caller.OrgId, StringComparison.Ordinal)
-        && string.Equals(conversation.SubjectId, caller.SubjectId, StringComparison.Ordinal);
+    public static bool IsOwner(GatewayCaller caller, Conversation conversation) => ConversationOwnership.IsOwnedBy(conversation, caller);
 
     /// <summary>Gets a conversation the caller may read.</summary>
     /// <exception cref="GatewayException">404 <c>conversation_not_found</c>: missing, or not visible to the caller.</exception>
